@@ -1,0 +1,103 @@
+// Package sandboxhttp serves the sandbox control API (/sandbox/v1/..., sandbox
+// mode only; DESIGN.md "The sandbox contract"), authenticated by the admin
+// bearer token of sandbox.json. Errors are RFC 7807 problems like the Pix
+// API's.
+package sandboxhttp
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/brasa-dev/brasa/internal/api"
+	"github.com/brasa-dev/brasa/internal/clock"
+	"github.com/brasa-dev/brasa/pixapi"
+)
+
+// Deps are what the control API needs.
+type Deps struct {
+	Log        *slog.Logger
+	Clock      *clock.Offset
+	AdminToken string
+}
+
+// Server is the control API.
+type Server struct{ d Deps }
+
+// New returns the control API.
+func New(d Deps) *Server { return &Server{d: d} }
+
+// Register adds the control routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.Handle("GET /sandbox/v1/clock", s.admin(s.getClock))
+	mux.Handle("POST /sandbox/v1/clock", s.admin(s.postClock))
+}
+
+// ClockState is the body of the clock endpoints.
+type ClockState struct {
+	Now    string `json:"now"`    // RFC 3339 UTC with milliseconds
+	Offset string `json:"offset"` // how far the sandbox clock is ahead of real time
+}
+
+func (s *Server) state() ClockState {
+	return ClockState{Now: s.d.Clock.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00"), Offset: s.d.Clock.Offset().String()}
+}
+
+func (s *Server) getClock(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.state())
+}
+
+// postClock is POST /sandbox/v1/clock {"advance": "48h"}: moves the sandbox
+// clock forward (expiry, due dates, token lifetimes follow it).
+func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Advance string `json:"advance"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		writeProblem(w, r, http.StatusBadRequest, "RequisicaoInvalida", "Requisição inválida.", "corpo JSON inválido", "")
+		return
+	}
+	d, err := time.ParseDuration(body.Advance)
+	if err != nil || d <= 0 {
+		writeProblem(w, r, http.StatusBadRequest, "RequisicaoInvalida", "Requisição inválida.",
+			"advance deve ser uma duração positiva, como \"90s\", \"2h\" ou \"48h\"", "advance")
+		return
+	}
+	s.d.Clock.Advance(d)
+	s.d.Log.InfoContext(r.Context(), "sandbox clock advanced", "by", d.String(), "offset", s.d.Clock.Offset().String())
+	writeJSON(w, http.StatusOK, s.state())
+}
+
+// admin demands the admin bearer token (constant-time comparison).
+func (s *Server) admin(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.d.AdminToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="brasa-sandbox"`)
+			writeProblem(w, r, http.StatusUnauthorized, "AcessoNegado", "Acesso Negado",
+				"o controle do sandbox exige Authorization: Bearer <admin_token de sandbox.json>", "")
+			return
+		}
+		h(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, tipo, title, detail, prop string) {
+	p := pixapi.Problem{Type: pixapi.ErrorTypeBase + tipo, Title: title, Status: status, Detail: detail,
+		CorrelationID: api.CorrelationID(r.Context())}
+	if prop != "" {
+		p.Violacoes = []pixapi.Violacao{{Razao: detail, Propriedade: prop}}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(p)
+}
