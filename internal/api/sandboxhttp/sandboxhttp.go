@@ -72,10 +72,16 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 }
 
 // admin demands the admin bearer token (constant-time comparison).
-func (s *Server) admin(h http.HandlerFunc) http.Handler {
+func (s *Server) admin(h http.HandlerFunc) http.Handler { return AdminOnly(s.d.AdminToken, h) }
+
+// AdminOnly wraps h so that it runs only for requests bearing the sandbox
+// admin token (Authorization: Bearer <admin_token>, compared in constant
+// time); others get 401 with an RFC 7807 body. Other surfaces' sandbox
+// control routes (/sandbox/v1/psc/approvals, ...) use it too.
+func AdminOnly(adminToken string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.d.AdminToken)) != 1 {
+		if adminToken == "" || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(adminToken)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="brasa-sandbox"`)
 			writeProblem(w, r, http.StatusUnauthorized, "AcessoNegado", "Acesso Negado",
 				"o controle do sandbox exige Authorization: Bearer <admin_token de sandbox.json>", "")
