@@ -23,6 +23,10 @@ type Pix struct {
 	Chave string `json:"chave,omitempty"`
 	// Horario is when the PSP processed the Pix.
 	Horario Timestamp `json:"horario,omitzero"`
+	// Pagador is who paid. It is not in the BACEN spec's Pix (which does
+	// not forbid extra properties); brasa returns it, as several PSPs do,
+	// because GET /pix filters on the pagador's cpf and cnpj.
+	Pagador *Pessoa `json:"pagador,omitempty"`
 	// InfoPagador is the payer's free text, at most 140 characters.
 	InfoPagador string      `json:"infoPagador,omitempty"`
 	Devolucoes  []Devolucao `json:"devolucoes,omitempty"`

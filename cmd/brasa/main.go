@@ -78,6 +78,8 @@ Usage:
                                  apply database migrations and exit
   brasa qr [-o FILE.png] [--size N] CODE
                                  read a BR Code (pixCopiaECola): print its fields, or draw its QR image
+  brasa pay [--sandbox DIR] [--valor V] CODE
+                                 pay a BR Code with the sandbox's payer simulator (brasa pay -h)
   brasa cert doctor FILE... [--ca BUNDLE] [--password P]
                                  diagnose certificate, key, CSR and PFX files for mTLS (exit 1 on problems)
   brasa cert csr|pem|pfx|key ... make a key + CSR, convert DER to PEM, build a PFX, remove a key's passphrase (brasa cert -h)
@@ -107,6 +109,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runBench(ctx, rest)
 	case "qr":
 		return m.runQR(ctx, rest)
+	case "pay":
+		return m.runPay(ctx, rest)
 	case "sisgru":
 		return m.runSISGRU(ctx, rest)
 	case "cert":

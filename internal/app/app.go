@@ -38,6 +38,7 @@ import (
 	"github.com/brasa-dev/brasa/internal/store"
 	"github.com/brasa-dev/brasa/internal/store/postgres"
 	"github.com/brasa-dev/brasa/internal/store/sqlite"
+	"github.com/brasa-dev/brasa/internal/webhook"
 	"github.com/brasa-dev/brasa/pixapi"
 )
 
@@ -74,6 +75,19 @@ type App struct {
 	// when it has.
 	stopLotes context.CancelFunc
 	lotesDone chan struct{}
+
+	// Webhooks delivers the Pix notifications (issue 4); WebhookCert is
+	// the client certificate it presents, WebhookCertPEM its certificate
+	// (and chain) as offered for download. Payer is the sandbox's payer
+	// simulator (nil in serve).
+	Webhooks       *webhook.Dispatcher
+	WebhookCert    tls.Certificate
+	WebhookCertPEM []byte
+	Payer          *sandbox.Payer
+	// stopWorkers ends the webhook dispatcher and the refund processor;
+	// workersDone closes when both have.
+	stopWorkers context.CancelFunc
+	workersDone chan struct{}
 }
 
 // Secret names in the database (values sealed under the master key).
@@ -177,6 +191,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	certs := api.NewCertChecker(verifier, a.Store)
 	a.Pix = pix.NewService(a.Store, a.Clock, cfg.WebURL)
 	a.startLotes()
+	if err := a.setupWebhooks(ctx, cfg); err != nil {
+		return nil, err
+	}
 	pixSrv := pixhttp.New(pixhttp.Deps{Log: a.Log, OAuth: a.OAuth, Certs: certs, Metrics: a.Metrics, Pix: a.Pix})
 
 	apiMux := http.NewServeMux()
@@ -184,7 +201,9 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	pixSrv.Register(apiMux)
 	sisgruhttp.New(sisgruhttp.Deps{Log: a.Log, Store: a.Store, Auth: sisgru.NewAuthenticator(a.Store, a.Clock.Now), BaseURL: cfg.APIURL}).Register(apiMux)
 	if cfg.Mode == config.ModeSandbox {
-		sandboxhttp.New(sandboxhttp.Deps{Log: a.Log, Clock: a.SandboxClock, AdminToken: a.Sandbox.AdminToken}).Register(apiMux)
+		a.Payer = &sandbox.Payer{Pix: a.Pix, Client: a.payerClient(cfg), Roots: a.CA.Pool(), Clock: a.Clock}
+		sandboxhttp.New(sandboxhttp.Deps{Log: a.Log, Clock: a.SandboxClock, AdminToken: a.Sandbox.AdminToken,
+			Payer: a.Payer, Pix: a.Pix, Deliveries: a.Store, OnClockAdvance: a.clockMoved}).Register(apiMux)
 	}
 	apiMux.HandleFunc("/", pixSrv.NotFound)
 
@@ -265,6 +284,10 @@ func (a *App) Close() error {
 	if a.stopLotes != nil {
 		a.stopLotes()
 		<-a.lotesDone
+	}
+	if a.stopWorkers != nil {
+		a.stopWorkers()
+		<-a.workersDone
 	}
 	var errList []error
 	for _, ln := range []net.Listener{a.apiLn, a.webLn} {

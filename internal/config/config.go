@@ -72,6 +72,17 @@ type Config struct {
 	// MaxBodyBytes limits request bodies (default 1 MiB); larger bodies get 413.
 	MaxBodyBytes int64 `json:"max_body_bytes"`
 
+	// WebhookCAFiles are PEM files of extra CAs trusted for the webhook
+	// receivers' server certificates, besides the system roots (the sandbox
+	// also trusts its own CA).
+	WebhookCAFiles []string `json:"webhook_ca"`
+	// WebhookDeadline is how long a webhook notification is retried
+	// (default 24h).
+	WebhookDeadline Duration `json:"webhook_deadline"`
+	// RefundDelay is how long a devolução stays EM_PROCESSAMENTO before it
+	// is settled (default 2s; "0s" settles at once).
+	RefundDelay Duration `json:"refund_delay"`
+
 	LogLevel  string `json:"log_level"`  // debug, info, warn, error
 	LogFormat string `json:"log_format"` // json or text
 
@@ -107,14 +118,16 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Durat
 // Defaults returns the configuration before any source is applied.
 func Defaults(mode Mode) Config {
 	c := Config{
-		Mode:         mode,
-		APIAddr:      "127.0.0.1:8443",
-		WebAddr:      "127.0.0.1:8444",
-		ISPB:         "01181521",
-		TokenTTL:     Duration(time.Hour),
-		MaxBodyBytes: 1 << 20,
-		LogLevel:     "info",
-		LogFormat:    "json",
+		Mode:            mode,
+		APIAddr:         "127.0.0.1:8443",
+		WebAddr:         "127.0.0.1:8444",
+		ISPB:            "01181521",
+		TokenTTL:        Duration(time.Hour),
+		MaxBodyBytes:    1 << 20,
+		WebhookDeadline: Duration(24 * time.Hour),
+		RefundDelay:     Duration(2 * time.Second),
+		LogLevel:        "info",
+		LogFormat:       "json",
 	}
 	if mode == ModeSandbox {
 		c.DataDir = "brasa-data"
@@ -141,6 +154,12 @@ func Load(mode Mode, args []string, getenv func(string) string) (*Config, error)
 	fs.StringVar(&f.MasterKeyFile, "master-key-file", "", "file holding the 256-bit master key in hex")
 	fs.StringVar(&f.LogLevel, "log-level", "", "debug, info, warn or error (default info)")
 	fs.StringVar(&f.LogFormat, "log-format", "", "json or text (default json)")
+	fs.Func("webhook-ca", "PEM file of an extra CA trusted for webhook receivers (repeatable)", func(v string) error {
+		f.WebhookCAFiles = append(f.WebhookCAFiles, v)
+		return nil
+	})
+	webhookDeadline := fs.Duration("webhook-deadline", 0, "how long webhook notifications are retried (default 24h)")
+	refundDelay := fs.Duration("refund-delay", 0, "how long a devolução stays EM_PROCESSAMENTO (default 2s)")
 	if mode == ModeSandbox {
 		fs.BoolVar(&c.Reset, "reset", false, "delete the data directory and start over")
 	}
@@ -179,6 +198,12 @@ func Load(mode Mode, args []string, getenv func(string) string) (*Config, error)
 			c.LogLevel = f.LogLevel
 		case "log-format":
 			c.LogFormat = f.LogFormat
+		case "webhook-ca":
+			c.WebhookCAFiles = f.WebhookCAFiles
+		case "webhook-deadline":
+			c.WebhookDeadline = Duration(*webhookDeadline)
+		case "refund-delay":
+			c.RefundDelay = Duration(*refundDelay)
 		}
 	})
 	c.fill()
@@ -205,7 +230,11 @@ func (c *Config) loadFile(path string) error {
 	}
 	// Relative paths in the file are relative to the file.
 	dir := filepath.Dir(path)
-	for _, p := range []*string{&c.DataDir, &c.MasterKeyFile, &c.APITLSCert, &c.APITLSKey, &c.WebTLSCert, &c.WebTLSKey} {
+	ps := []*string{&c.DataDir, &c.MasterKeyFile, &c.APITLSCert, &c.APITLSKey, &c.WebTLSCert, &c.WebTLSKey}
+	for i := range c.WebhookCAFiles {
+		ps = append(ps, &c.WebhookCAFiles[i])
+	}
+	for _, p := range ps {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(dir, *p)
 		}
@@ -237,6 +266,20 @@ func (c *Config) loadEnv(getenv func(string) string) {
 	set(&c.ISPB, "BRASA_ISPB")
 	set(&c.LogLevel, "BRASA_LOG_LEVEL")
 	set(&c.LogFormat, "BRASA_LOG_FORMAT")
+	if v := getenv("BRASA_WEBHOOK_CA"); v != "" {
+		c.WebhookCAFiles = strings.Split(v, ",")
+	}
+	envDuration := func(p *Duration, name string) {
+		if v := getenv(name); v != "" {
+			if d, err := time.ParseDuration(v); err == nil {
+				*p = Duration(d)
+			} else {
+				*p = -1 // reported by Validate
+			}
+		}
+	}
+	envDuration(&c.WebhookDeadline, "BRASA_WEBHOOK_DEADLINE")
+	envDuration(&c.RefundDelay, "BRASA_REFUND_DELAY")
 	if v := getenv("BRASA_TLS_HOSTS"); v != "" {
 		c.TLSHosts = strings.Split(v, ",")
 	}
@@ -346,6 +389,17 @@ func (c *Config) Validate() error {
 	}
 	if ttl := time.Duration(c.TokenTTL); ttl < time.Minute || ttl > 24*time.Hour {
 		add("token_ttl must be between 1m and 24h")
+	}
+	if d := time.Duration(c.WebhookDeadline); d < time.Second || d > 30*24*time.Hour {
+		add("webhook_deadline must be between 1s and 720h")
+	}
+	if d := time.Duration(c.RefundDelay); d < 0 || d > 24*time.Hour {
+		add("refund_delay must be between 0s and 24h")
+	}
+	for _, f := range c.WebhookCAFiles {
+		if _, err := os.Stat(f); err != nil {
+			add("webhook_ca: %v", err)
+		}
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 64<<20 {
 		add("max_body_bytes must be between 1024 and 67108864")

@@ -12,12 +12,15 @@ import (
 	"github.com/brasa-dev/brasa/internal/clock"
 	"github.com/brasa-dev/brasa/internal/errs"
 	"github.com/brasa-dev/brasa/internal/ttlcache"
+	"github.com/brasa-dev/brasa/internal/webhook"
 	"github.com/brasa-dev/brasa/pixapi"
 )
 
 // Store is everything the Pix service persists and reads.
 type Store interface {
 	CobStore
+	PixStore
+	Transactor
 	Recebedor(ctx context.Context, documento string) (*Recebedor, error)
 	Chave(ctx context.Context, chave string) (*Chave, error)
 }
@@ -37,6 +40,25 @@ type Service struct {
 	chaves      *ttlcache.Cache[string, *Chave]
 	// WebURL is the https base URL of the payload host (locations).
 	WebURL string
+
+	// ISPB is the PSP's own ISPB, which rtrIds carry ([ISPBSicredi] when
+	// empty).
+	ISPB string
+	// DevolucaoDelay is how long a devolução stays EM_PROCESSAMENTO before
+	// [Service.ProcessDevolucoes] settles it: 0 means
+	// [DefaultDevolucaoDelay], a negative value at once.
+	DevolucaoDelay time.Duration
+	// WebhookPolicy decides which webhook URLs PUT /webhook/{chave}
+	// accepts.
+	WebhookPolicy webhook.URLPolicy
+	// WebhookDeadline, when positive, is how long a notification is retried
+	// (the dispatcher's default otherwise).
+	WebhookDeadline time.Duration
+	// Notify, when set, is called after a transaction that enqueued a
+	// webhook notification commits (it nudges the dispatcher).
+	Notify func()
+
+	devolucaoWake chan struct{}
 }
 
 // NewService returns the Pix service.
@@ -44,7 +66,7 @@ func NewService(store Store, c clock.Clock, webURL string) *Service {
 	if c == nil {
 		c = clock.System
 	}
-	return &Service{store: store, clock: c, WebURL: webURL,
+	return &Service{store: store, clock: c, WebURL: webURL, devolucaoWake: make(chan struct{}, 1),
 		recebedores: ttlcache.New[string, *Recebedor](500*time.Millisecond, 10_000),
 		chaves:      ttlcache.New[string, *Chave](500*time.Millisecond, 100_000)}
 }

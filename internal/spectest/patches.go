@@ -66,6 +66,15 @@ var patches = []patch{
 		apply: anchorPatterns,
 	},
 	{
+		name: "pix-txid-allof",
+		why: "notes/pix-api.md State and rules: a Pix's txid is [a-zA-Z0-9]{1,35} (static QR codes carry at " +
+			"most 25 characters). The spec writes Pix.txid, and GET /pix's txid parameter, as allOf [TxId, " +
+			"{pattern [a-zA-Z0-9]{1,35}}], but TxId itself has the pattern [a-zA-Z0-9]{26,35} and allOf demands " +
+			"both, so every Pix of a static code with its txid (and a GET /pix?txid= for it) would fail. Replace " +
+			"the allOf with the {1,35} pattern alone, anchored.",
+		apply: pixTxIDAllOf,
+	},
+	{
 		name: "expiracao-default-integer",
 		why: "CobExpiracao.expiracao is an integer whose default is the string \"86400\"; doc.Validate " +
 			"rejects it, and a validator that applied defaults would inject a string. Use the integer 86400.",
@@ -616,4 +625,32 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func pixTxIDAllOf(doc *openapi3.T) error {
+	fix := func(ref *openapi3.SchemaRef, where string) error {
+		if ref == nil || ref.Value == nil || len(ref.Value.AllOf) != 2 || ref.Value.AllOf[0].Ref != "#/components/schemas/TxId" {
+			return fmt.Errorf("%s is no longer allOf [TxId, pattern]: review this patch", where)
+		}
+		ref.Ref = ""
+		ref.Value = &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Pattern: "^[a-zA-Z0-9]{1,35}$"}
+		return nil
+	}
+	s, err := schema(doc, "Pix")
+	if err != nil {
+		return err
+	}
+	if err := fix(s.Properties["txid"], "Pix.txid"); err != nil {
+		return err
+	}
+	op := doc.Paths.Value("/pix")
+	if op == nil || op.Get == nil {
+		return errors.New("GET /pix is gone: review this patch")
+	}
+	for _, p := range op.Get.Parameters {
+		if p.Value != nil && p.Value.Name == "txid" {
+			return fix(p.Value.Schema, "GET /pix txid")
+		}
+	}
+	return errors.New("GET /pix has no txid parameter: review this patch")
 }

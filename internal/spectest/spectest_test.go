@@ -173,6 +173,7 @@ func TestPatches(t *testing.T) {
 	want := []string{
 		"unwrap-slash-patterns",
 		"anchor-patterns",
+		"pix-txid-allof",
 		"expiracao-default-integer",
 		"pixconsultados-requires-pix",
 		"cobsconsultadas-drop-idcob",
@@ -473,6 +474,16 @@ func TestWebhook(t *testing.T) {
 		body = map[string]any{"pix": []any{example(t, spec, "pixWebhook1")}}
 		r = run(t, func(tb testing.TB) { spec.ValidateWebhookNotification(tb, mustJSON(t, body)) })
 		wantReport(t, r, "/devolucoes")
+	})
+	t.Run("static code txid", func(t *testing.T) {
+		// pix-txid-allof: a static QR code's txid (at most 25 characters)
+		// passes; a txid with other characters does not.
+		pix := map[string]any{"endToEndId": "E12345678202009091221abcdef12345", "txid": "LOJA42", "valor": "10.00", "horario": "2020-09-09T20:15:00.358Z"}
+		r := run(t, func(tb testing.TB) { spec.ValidateWebhookNotification(tb, mustJSON(t, map[string]any{"pix": []any{pix}})) })
+		wantClean(t, r)
+		pix["txid"] = "LOJA-42"
+		r = run(t, func(tb testing.TB) { spec.ValidateWebhookNotification(tb, mustJSON(t, map[string]any{"pix": []any{pix}})) })
+		wantReport(t, r, "/txid")
 	})
 }
 

@@ -35,7 +35,8 @@ func Target(webhookURL string) string { return webhookURL + "/pix" }
 // 127.0.0.0/8 address) and ::1 are refused unless AllowLoopback is set, and
 // the unspecified addresses (0.0.0.0, ::) always are.
 type URLPolicy struct {
-	// AllowLoopback accepts the loopback hosts, over https or plain http:
+	// AllowLoopback accepts the loopback hosts (still over https: the
+	// channel is mutual TLS, so that the receiver knows the PSP is calling):
 	// the sandbox's rule, so that an integrator can receive on their own
 	// machine. In production brasa must not call itself or its host.
 	AllowLoopback bool
@@ -77,7 +78,6 @@ func (p URLPolicy) Check(raw string) error {
 	case loopback && !p.AllowLoopback:
 		return invalid("A URL do webhook não pode apontar para o próprio servidor.")
 	case u.Scheme == "https":
-	case u.Scheme == "http" && loopback:
 	default:
 		return invalid("A URL do webhook deve usar o protocolo HTTPS.")
 	}

@@ -58,6 +58,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		s.registerCob(mux, p, mtls)
 		s.registerCobV(mux, p, mtls)
 		s.registerLoteCobV(mux, p, mtls)
+		s.registerPix(mux, p, mtls)
 		// Authentication precedes routing: an unknown resource under the
 		// API root answers 401 without a valid token and 404 with one.
 		mux.Handle(p+"/", mtls(s.Protect("", s.handle(Resource{}, func(w http.ResponseWriter, r *http.Request) error {

@@ -5,6 +5,7 @@
 package sandboxhttp
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"log/slog"
@@ -14,6 +15,9 @@ import (
 
 	"github.com/brasa-dev/brasa/internal/api"
 	"github.com/brasa-dev/brasa/internal/clock"
+	"github.com/brasa-dev/brasa/internal/pix"
+	"github.com/brasa-dev/brasa/internal/sandbox"
+	"github.com/brasa-dev/brasa/internal/webhook"
 	"github.com/brasa-dev/brasa/pixapi"
 )
 
@@ -22,6 +26,22 @@ type Deps struct {
 	Log        *slog.Logger
 	Clock      *clock.Offset
 	AdminToken string
+	// Payer pays BR Codes (POST /sandbox/v1/payments).
+	Payer *sandbox.Payer
+	// Pix decides devoluções (POST /sandbox/v1/devolucoes/{e2eid}/{id}).
+	Pix *pix.Service
+	// Deliveries is the webhook outbox's history
+	// (GET /sandbox/v1/webhook-deliveries).
+	Deliveries Deliveries
+	// OnClockAdvance is called after the clock moves (the webhook
+	// dispatcher and the refund processor re-read what is due).
+	OnClockAdvance func()
+}
+
+// Deliveries is what the control API reads of the webhook outbox.
+type Deliveries interface {
+	Notifications(ctx context.Context, f webhook.NotificationFilter) ([]webhook.Notification, int, error)
+	Attempts(ctx context.Context, f webhook.AttemptFilter) ([]webhook.Attempt, int, error)
 }
 
 // Server is the control API.
@@ -34,6 +54,15 @@ func New(d Deps) *Server { return &Server{d: d} }
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /sandbox/v1/clock", s.admin(s.getClock))
 	mux.Handle("POST /sandbox/v1/clock", s.admin(s.postClock))
+	if s.d.Payer != nil {
+		mux.Handle("POST /sandbox/v1/payments", s.admin(s.postPayment))
+	}
+	if s.d.Pix != nil {
+		mux.Handle("POST /sandbox/v1/devolucoes/{e2eid}/{id}", s.admin(s.postDevolucao))
+	}
+	if s.d.Deliveries != nil {
+		mux.Handle("GET /sandbox/v1/webhook-deliveries", s.admin(s.getDeliveries))
+	}
 }
 
 // ClockState is the body of the clock endpoints.
@@ -67,6 +96,9 @@ func (s *Server) postClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.d.Clock.Advance(d)
+	if s.d.OnClockAdvance != nil {
+		s.d.OnClockAdvance()
+	}
 	s.d.Log.InfoContext(r.Context(), "sandbox clock advanced", "by", d.String(), "offset", s.d.Clock.Offset().String())
 	writeJSON(w, http.StatusOK, s.state())
 }
