@@ -40,11 +40,11 @@ func freeAddr(t *testing.T) string {
 
 // startSandbox runs `brasa sandbox` in a child process and waits until its
 // API answers.
-func startSandbox(t *testing.T, dir, apiAddr, webAddr string) (*exec.Cmd, *syncBuffer) {
+func startSandbox(t *testing.T, dir, apiAddr, webAddr string, extra ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BRASA_TEST_RUN_MAIN=1",
-		"BRASA_TEST_ARGS=sandbox --data "+dir+" --api "+apiAddr+" --web "+webAddr)
+		"BRASA_TEST_ARGS=sandbox --data "+dir+" --api "+apiAddr+" --web "+webAddr+" "+strings.Join(extra, " "))
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

@@ -107,7 +107,7 @@ func TestPixReceivedRefundedAndNotified(t *testing.T) {
 
 	// The charge is CONCLUIDA without a new revisao, and shows its Pix.
 	cc, err := c.GetCob(ctx, txid, nil)
-	if err != nil || cc.Status != pixapi.StatusConcluida || cc.Revisao != 0 {
+	if err != nil || cc.Status != pixapi.StatusConcluida || cc.Revisao != 0 || len(cc.Pix) != 1 || cc.Pix[0].EndToEndID != p.EndToEndID {
 		t.Fatalf("GetCob after payment = %+v, %v", cc, err)
 	}
 	gp, err := c.GetPix(ctx, p.EndToEndID)
@@ -432,4 +432,46 @@ func mustOtherRecebedor(t *testing.T, h *apptest.Harness, chave string) {
 	if err := h.App.Store.CreateChave(ctx, &pix.Chave{Chave: chave, Tipo: pix.ChaveEmail, Documento: doc, CreatedAt: h.App.Clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// concurrentRefunds fires 20 devoluções of 10.00 at once at a Pix of
+// 100.00: exactly 10 are accepted (the caps are checked under a lock), the
+// rest refused with PixDevolucaoInvalida, none with a 500.
+func concurrentRefunds(t *testing.T, h *apptest.Harness) {
+	c := h.PixClient()
+	ctx := context.Background()
+	cob := newCob(t, c, h.Sandbox.Pix.Chave, "concref0000000000000000000000001", "100.00")
+	p := payCode(t, h, cob.PixCopiaECola)
+	if _, err := c.Token(ctx); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 20)
+	for i := 0; i < 20; i++ {
+		go func() {
+			_, err := c.CreateDevolucao(ctx, p.EndToEndID, fmt.Sprintf("c%d", i), pixapi.DevolucaoSolicitada{Valor: "10.00"})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for i := 0; i < 20; i++ {
+		err := <-errs
+		if err == nil {
+			ok++
+			continue
+		}
+		if pr := problemOf(t, err); pr.Status != 400 || pr.Type != pixapi.ErrorTypeBase+"PixDevolucaoInvalida" {
+			t.Errorf("refused refund: %+v", pr)
+		}
+	}
+	if ok != 10 {
+		t.Errorf("%d of 20 concurrent refunds of 10.00 accepted on a 100.00 Pix, want 10", ok)
+	}
+	got, err := c.GetPix(ctx, p.EndToEndID)
+	if err != nil || len(got.Devolucoes) != ok {
+		t.Errorf("GetPix: %d devolucoes, %v; want %d", len(got.Devolucoes), err, ok)
+	}
+}
+
+func TestConcurrentRefundsRespectTheCap(t *testing.T) {
+	concurrentRefunds(t, apptest.Boot(t, apptest.Options{}))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -96,4 +97,66 @@ func TestPostgresInstancesShareEverything(t *testing.T) {
 	if _, err := b.PixClient().Token(context.Background()); err != nil {
 		t.Errorf("b's own demo tenant: %v", err)
 	}
+}
+
+// TestPostgresInstancesShareTheWebhookOutbox: two instances on one
+// PostgreSQL settle payments and share one outbox; both dispatchers claim
+// from it (FOR UPDATE SKIP LOCKED), and every Pix reaches the receiver
+// exactly once.
+func TestPostgresInstancesShareTheWebhookOutbox(t *testing.T) {
+	dsn := pgtest.MustSchema(t, pgtest.MustDSN(t))
+	sameKey := func(c *config.Config) { c.MasterKeyHex = strings.Repeat("6b", 32) }
+	a := apptest.Boot(t, apptest.Options{DB: dsn, Configure: sameKey})
+	b := apptest.Boot(t, apptest.Options{DB: dsn, Configure: sameKey})
+	c := a.PixClient()
+	ctx := context.Background()
+	chave := a.Sandbox.Pix.Chave
+	recv := a.Receiver()
+	if err := c.PutWebhook(ctx, chave, recv.URL()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 30
+	want := map[string]bool{}
+	for i := 0; i < n; i++ {
+		cob, err := c.CreateCob(ctx, fmt.Sprintf("pgoutbox%024d", i), pixapi.CobSolicitada{Valor: pixapi.CobValor{Original: "1.00"}, Chave: chave})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := a
+		if i%2 == 1 {
+			h = b // paid through the other instance
+		}
+		want[payCode(t, h, cob.PixCopiaECola).EndToEndID] = true
+	}
+	seen := map[string]int{}
+	for len(seen) < n {
+		cb, ok := recv.Next(20 * time.Second)
+		if !ok {
+			t.Fatalf("%d of %d callbacks arrived", len(seen), n)
+		}
+		ps, err := pixapi.DecodeWebhook(cb.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if !want[p.EndToEndID] {
+				t.Errorf("callback for an unknown Pix %s", p.EndToEndID)
+			}
+			seen[p.EndToEndID]++
+		}
+	}
+	// Nothing more arrives: no row was sent twice.
+	if cb, ok := recv.Next(2 * time.Second); ok {
+		t.Errorf("an extra callback arrived: %s", cb.Body)
+	}
+	for e2e, k := range seen {
+		if k != 1 {
+			t.Errorf("Pix %s notified %d times", e2e, k)
+		}
+	}
+}
+
+func TestPostgresConcurrentRefundsRespectTheCap(t *testing.T) {
+	dsn := pgtest.MustSchema(t, pgtest.MustDSN(t))
+	concurrentRefunds(t, apptest.Boot(t, apptest.Options{DB: dsn}))
 }

@@ -286,7 +286,7 @@ func (s *Service) CobV(ctx context.Context, documento, txid string, revisao *int
 		return nil, err
 	}
 	if revisao == nil || *revisao == r.Revisao {
-		return r.Body, nil
+		return s.comPix(ctx, r)
 	}
 	body, err := s.store.CobRevisao(ctx, documento, txid, *revisao)
 	if errs.Is(err, errs.ENotFound) {

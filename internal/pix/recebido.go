@@ -1,6 +1,7 @@
 package pix
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -107,7 +108,7 @@ func (s *Service) Liquidar(ctx context.Context, p Pagamento) (*pixapi.Pix, error
 	if err := v.err("O pagamento é inválido."); err != nil {
 		return nil, err
 	}
-	ch, err := s.store.Chave(ctx, p.Chave)
+	ch, err := s.chave(ctx, p.Chave)
 	if errs.Is(err, errs.ENotFound) {
 		return nil, errs.New(errs.ENotFound, "A chave %q não está registrada neste PSP.", p.Chave)
 	}
@@ -450,4 +451,38 @@ func (s *Service) ListPix(ctx context.Context, documento string, q PixListQuery)
 		out.Pix = append(out.Pix, p)
 	}
 	return out, nil
+}
+
+// comPix returns the current body of the charge r with the Pix that paid it
+// (CobCompleta.pix, CobVCompleta.pix) when it is CONCLUIDA: they are read
+// from the Pix store, so their devoluções are current.
+func (s *Service) comPix(ctx context.Context, r *CobRecord) (json.RawMessage, error) {
+	if r.Status != string(pixapi.StatusConcluida) {
+		return r.Body, nil
+	}
+	ps, err := s.store.PixDoTxID(ctx, r.Documento, r.TxID)
+	if err != nil || len(ps) == 0 {
+		return r.Body, err
+	}
+	list := make([]pixapi.Pix, 0, len(ps))
+	for i := range ps {
+		p, err := pixDe(&ps[i])
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, p)
+	}
+	enc, err := json.Marshal(list)
+	if err != nil {
+		return nil, errs.Wrap(errs.EInternal, err, "encode pix")
+	}
+	body := bytes.TrimRight(r.Body, " \n\r\t")
+	if len(body) < 2 || body[len(body)-1] != '}' {
+		return nil, errs.New(errs.EInternal, "stored charge body is not a JSON object")
+	}
+	out := make([]byte, 0, len(body)+len(enc)+8)
+	out = append(out, body[:len(body)-1]...)
+	out = append(out, `,"pix":`...)
+	out = append(out, enc...)
+	return append(out, '}'), nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/brasa-dev/brasa/brcode"
@@ -53,6 +54,20 @@ type Payer struct {
 	// Roots are the CAs the payload signing certificate must chain to.
 	Roots *x509.CertPool
 	Clock clock.Clock
+
+	// The JWKS fetched, by jku: payer PSPs cache them (for
+	// [jwksCacheTTL]) rather than fetch one per payment.
+	jwksMu sync.Mutex
+	jwks   map[string]cachedJWKS
+}
+
+// jwksCacheTTL is how long the simulator reuses a fetched JWKS. A key set
+// that does not verify the payload is fetched again at once (key rotation).
+const jwksCacheTTL = 5 * time.Minute
+
+type cachedJWKS struct {
+	body []byte
+	at   time.Time
 }
 
 // Pay pays req.PixCopiaECola and returns the settled Pix. Like a payer's
@@ -183,16 +198,9 @@ func (p *Payer) fetchPayload(ctx context.Context, location string) (*payload, er
 	if err != nil {
 		return nil, errs.Wrap(errs.EInternal, err, "payload is not a JWS")
 	}
-	jwks, status, err := p.get(ctx, hdr.JKU)
+	plain, err := p.verify(ctx, string(body), hdr.JKU, u.Hostname(), now)
 	if err != nil {
 		return nil, err
-	}
-	if status != http.StatusOK {
-		return nil, errs.New(errs.EInternal, "the JWKS %s answered %d", hdr.JKU, status)
-	}
-	plain, err := pki.VerifyPayloadJWS(string(body), jwks, p.Roots, u.Hostname(), now)
-	if err != nil {
-		return nil, errs.Wrap(errs.EInternal, err, "payload JWS")
 	}
 	var pl payload
 	if err := json.Unmarshal(plain, &pl); err != nil {
@@ -219,4 +227,35 @@ func (p *Payer) get(ctx context.Context, u string) ([]byte, int, error) {
 		return nil, 0, errs.Wrap(errs.EInternal, err, fmt.Sprintf("reading %s", u))
 	}
 	return b, resp.StatusCode, nil
+}
+
+// verify checks the payload JWS against the key set at jku, cached; a
+// cached set that does not verify it is fetched again once.
+func (p *Payer) verify(ctx context.Context, token, jku, host string, now time.Time) ([]byte, error) {
+	p.jwksMu.Lock()
+	c, ok := p.jwks[jku]
+	p.jwksMu.Unlock()
+	if ok && time.Since(c.at) < jwksCacheTTL {
+		if plain, err := pki.VerifyPayloadJWS(token, c.body, p.Roots, host, now); err == nil {
+			return plain, nil
+		}
+	}
+	jwks, status, err := p.get(ctx, jku)
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, errs.New(errs.EInternal, "the JWKS %s answered %d", jku, status)
+	}
+	plain, err := pki.VerifyPayloadJWS(token, jwks, p.Roots, host, now)
+	if err != nil {
+		return nil, errs.Wrap(errs.EInternal, err, "payload JWS")
+	}
+	p.jwksMu.Lock()
+	if p.jwks == nil {
+		p.jwks = map[string]cachedJWKS{}
+	}
+	p.jwks[jku] = cachedJWKS{body: jwks, at: time.Now()}
+	p.jwksMu.Unlock()
+	return plain, nil
 }
