@@ -194,6 +194,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	if err := a.setupWebhooks(ctx, cfg); err != nil {
 		return nil, err
 	}
+	a.Pix.AoLiquidar = append(a.Pix.AoLiquidar, a.sisgruPixLink)
 	pixSrv := pixhttp.New(pixhttp.Deps{Log: a.Log, OAuth: a.OAuth, Certs: certs, Metrics: a.Metrics, Pix: a.Pix})
 
 	apiMux := http.NewServeMux()

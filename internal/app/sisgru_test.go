@@ -24,6 +24,7 @@ import (
 	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/internal/sandbox"
 	"github.com/brasa-dev/brasa/internal/sisgru"
+	"github.com/brasa-dev/brasa/pixapi"
 )
 
 const sisgruRoot = "/sisgru/services/v1"
@@ -292,5 +293,67 @@ process.stdout.write(jwt);`
 	resp, body := sisgruGet(t, h.Client(nil), h.APIURL()+sisgruRoot+"/pagamentos?q="+url.QueryEscape("ug="+sb.UGs[0])+"&page_size=2", "Bearer "+string(out))
 	if resp.StatusCode != 200 || strings.Count(string(body), "<pagamento>") != 2 {
 		t.Fatalf("token signed by jose: %d %.300s", resp.StatusCode, body)
+	}
+}
+
+// TestSISGRUGRUPaidByPix: a charge carrying a GRU reference in
+// infoAdicionais is paid through the Pix engine, and within a second SISGRU
+// serves its pagamento (tipoPagamento PX, situação CO, numeroTransacaoPSP =
+// endToEndId, ispb of the payer) and its GRU (origemGRU 7).
+func TestSISGRUGRUPaidByPix(t *testing.T) {
+	h := apptest.Boot(t, apptest.Options{})
+	sb := sisgruBlock(t, h)
+	c := h.PixClient()
+	ug := sb.UGs[0]
+	cob, err := c.CreateCob(t.Context(), "sisgrupix000000000000000000000001", pixapi.CobSolicitada{
+		Valor: pixapi.CobValor{Original: "37.90"}, Chave: h.Sandbox.Pix.Chave,
+		Devedor:        &pixapi.Pessoa{CPF: "12345678909", Nome: "Fulano de Tal"},
+		InfoAdicionais: []pixapi.InfoAdicional{{Nome: "GRU", Valor: "ug=" + ug + ";recolhimento=28830-6;referencia=2026001"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := payCode(t, h, cob.PixCopiaECola)
+	paidAt := time.Now()
+	authz := basicAuth(sb.SIAFIUser, sb.SIAFIPassword)
+	cl := h.Client(nil)
+	var pag struct {
+		Pagamento []struct {
+			Codigo             string `xml:"codigo"`
+			UG                 string `xml:"ug>codigo"`
+			NumeroTransacaoPSP string `xml:"numeroTransacaoPSP"`
+			TipoPagamento      string `xml:"tipoPagamento>codigo"`
+			Situacao           string `xml:"situacao"`
+			ValorTotal         string `xml:"valorTotal"`
+			ISPB               string `xml:"ispb"`
+			CodigoContribuinte string `xml:"codigoContribuinte"`
+			NumeroReferencia   string `xml:"numeroReferencia"`
+		} `xml:"pagamento"`
+	}
+	resp, body := sisgruGet(t, cl, h.APIURL()+sisgruRoot+"/pagamentos?q="+url.QueryEscape("numeroTransacaoPSP="+p.EndToEndID), authz)
+	if err := xml.Unmarshal(body, &pag); resp.StatusCode != 200 || err != nil || len(pag.Pagamento) != 1 {
+		t.Fatalf("pagamentos: %d %v %s", resp.StatusCode, err, body)
+	}
+	if time.Since(paidAt) > time.Second {
+		t.Errorf("the pagamento took %v to appear, want < 1 s", time.Since(paidAt))
+	}
+	pg := pag.Pagamento[0]
+	if pg.UG != ug || pg.TipoPagamento != "PX" || pg.Situacao != "CO" || pg.ValorTotal != "37.90" || pg.ISPB != p.EndToEndID[1:9] ||
+		pg.CodigoContribuinte != "12345678909" || pg.NumeroReferencia != "2026001" {
+		t.Errorf("pagamento = %+v", pg)
+	}
+	var grus struct {
+		GRU []struct {
+			OrigemGRU       string `xml:"origemGRU"`
+			CodigoPagamento string `xml:"codigoPagamento"`
+			Recolhimento    string `xml:"recolhimento"`
+			VlTotal         string `xml:"vlTotal"`
+		} `xml:"gru"`
+	}
+	resp, body = sisgruGet(t, cl, h.APIURL()+sisgruRoot+"/grus?q="+url.QueryEscape("numeroTransacaoPSP="+p.EndToEndID), authz)
+	if err := xml.Unmarshal(body, &grus); resp.StatusCode != 200 || err != nil || len(grus.GRU) != 1 {
+		t.Fatalf("grus: %d %v %s", resp.StatusCode, err, body)
+	}
+	if g := grus.GRU[0]; g.OrigemGRU != "7" || g.CodigoPagamento != pg.Codigo || g.Recolhimento != "288306" || g.VlTotal != "37.90" {
+		t.Errorf("gru = %+v", g)
 	}
 }

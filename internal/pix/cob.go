@@ -57,6 +57,11 @@ type Service struct {
 	// Notify, when set, is called after a transaction that enqueued a
 	// webhook notification commits (it nudges the dispatcher).
 	Notify func()
+	// AoLiquidar are called, in order, inside the settlement transaction
+	// of every Pix received (the SISGRU link records GRUs paid by Pix): an
+	// error rolls the payment back, so hooks should fail only when they
+	// cannot write.
+	AoLiquidar []func(ctx context.Context, tx TxStore, l *Liquidacao) error
 
 	devolucaoWake chan struct{}
 }

@@ -74,6 +74,17 @@ type Pagamento struct {
 	InfoPagador string
 }
 
+// Liquidacao is what a settlement hook ([Service.AoLiquidar]) sees: the Pix
+// as settled and, when it paid a charge, the charge's devedor and
+// infoAdicionais.
+type Liquidacao struct {
+	Documento      string
+	Pix            pixapi.Pix
+	Tipo           TipoCob // "" for a payment without a charge
+	Devedor        *pixapi.Pessoa
+	InfoAdicionais []pixapi.InfoAdicional
+}
+
 // Liquidar settles p: it creates the Pix (endToEndId, horario, pagador,
 // componentesValor, chave, txid) and, when it pays a charge, moves the charge
 // to CONCLUIDA without a new revisao (bacen/pix-api#325) — in one
@@ -140,9 +151,10 @@ func (s *Service) Liquidar(ctx context.Context, p Pagamento) (*pixapi.Pix, error
 			}
 		}
 		var err error
+		liq := &Liquidacao{Documento: ch.Documento}
 		switch {
 		case cob != nil:
-			err = s.liquidarCobranca(ctx, tx, p, cob, pix, rec, now)
+			err = s.liquidarCobranca(ctx, tx, p, cob, pix, rec, liq, now)
 		default:
 			err = liquidarEstatico(p, pix, rec)
 		}
@@ -157,6 +169,12 @@ func (s *Service) Liquidar(ctx context.Context, p Pagamento) (*pixapi.Pix, error
 		}
 		if notified, err = s.notificar(ctx, tx, webhook.KindPix, ch.Documento, *pix, now); err != nil {
 			return err
+		}
+		liq.Pix = *pix
+		for _, hook := range s.AoLiquidar {
+			if err := hook(ctx, tx, liq); err != nil {
+				return err
+			}
 		}
 		out = pix
 		return nil
@@ -186,7 +204,8 @@ func liquidarEstatico(p Pagamento, pix *pixapi.Pix, rec *PixRecord) error {
 
 // liquidarCobranca fills the Pix paying the charge cob and moves the charge
 // to CONCLUIDA, inside tx.
-func (s *Service) liquidarCobranca(ctx context.Context, tx TxStore, p Pagamento, cob *CobRecord, pix *pixapi.Pix, rec *PixRecord, now time.Time) error {
+func (s *Service) liquidarCobranca(ctx context.Context, tx TxStore, p Pagamento, cob *CobRecord, pix *pixapi.Pix, rec *PixRecord, liq *Liquidacao, now time.Time) error {
+	liq.Tipo = cob.Tipo
 	if cob.Status != string(pixapi.StatusAtiva) {
 		return errs.New(errs.EGone, "A cobrança %s não está mais disponível para pagamento (%s).", cob.TxID, cob.Status)
 	}
@@ -207,6 +226,7 @@ func (s *Service) liquidarCobranca(ctx context.Context, tx TxStore, p Pagamento,
 			return errs.New(errs.EGone, "A cobrança %s expirou.", cob.TxID)
 		}
 		chave = c.Chave
+		liq.Devedor, liq.InfoAdicionais = c.Devedor, c.InfoAdicionais
 		if comp, total, err = componentesCob(c.Valor, p); err != nil {
 			return err
 		}
@@ -218,6 +238,8 @@ func (s *Service) liquidarCobranca(ctx context.Context, tx TxStore, p Pagamento,
 			return errs.Wrap(errs.EInternal, err, "decode stored cobv")
 		}
 		chave = c.Chave
+		liq.Devedor = &pixapi.Pessoa{CPF: c.Devedor.CPF, CNPJ: c.Devedor.CNPJ, Nome: c.Devedor.Nome}
+		liq.InfoAdicionais = c.InfoAdicionais
 		if comp, total, err = componentesCobV(&c, p, now); err != nil {
 			return err
 		}

@@ -5,7 +5,7 @@ import "time"
 // Pagamento is a PagTesouro payment as GET /pagamentos serves it: one
 // <pagamento> element with the nested objects of the notes (SISGRU [C]).
 //
-// A pagamento paid by Pix (reserved for the Pix link, not yet wired) has
+// A pagamento paid by Pix through brasa's Pix engine (see [FromPix]) has
 // TipoPagamento {PX, Pix} [G: the notes know only BL], NumeroTransacaoPSP
 // the Pix endToEndId and ISPB the payer's PSP; the GRU it produces has the
 // same NumeroTransacaoPSP, CodigoPagamento = Codigo and OrigemGRU 7.
