@@ -156,7 +156,15 @@
 // manage them. The PSP POSTs a [WebhookPixBody] to the URL followed by
 // "/pix" when a Pix with a txid is received and when one of its refunds is
 // settled or fails. Delivery is at least once: deduplicate by endToEndId
-// (and refund id).
+// (and refund id). On your side, [Receiver] is an http.Handler that decodes
+// those POSTs, and [ReceiverTLSConfig] the server TLS configuration that
+// demands the PSP's client certificate.
+//
+// # The sandbox
+//
+// Against `brasa sandbox`, [Sandbox.Pay] pays a BR Code with the sandbox's
+// payer simulator, so a test can go from charge to Pix to refund to webhook
+// without a person; the fullFlow example does exactly that.
 //
 // # Lists
 //

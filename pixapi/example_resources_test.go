@@ -2,10 +2,13 @@ package pixapi_test
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"time"
 
 	"github.com/brasa-dev/brasa/pixapi"
@@ -192,4 +195,91 @@ func ExampleCobValor() {
 	fmt.Println(string(b))
 	// Output:
 	// {"original":"0.00","retirada":{"saque":{"valor":"50.00","modalidadeAlteracao":1,"modalidadeAgente":"AGPSS","prestadorDoServicoDeSaque":"01181521"}}}
+}
+
+// Create a batch of charges with a due date: the PSP answers 202 and
+// creates them asynchronously; GetLoteCobV shows each one's status.
+func ExampleClient_PutLoteCobV() {
+	ctx := context.Background()
+	c, err := pixapi.NewFromSandbox("brasa-data")
+	if err != nil {
+		log.Fatal(err)
+	}
+	lote := pixapi.LoteCobVSolicitado{Descricao: "Mensalidades de dezembro", CobsV: []pixapi.CobVSolicitadaEmLote{{
+		TxID: "mensalidade2026120000000000001",
+		CobVSolicitada: pixapi.CobVSolicitada{
+			Calendario: pixapi.CobVCalendarioSolicitado{DataDeVencimento: "2026-12-10"},
+			Devedor:    pixapi.Devedor{CPF: "12345678909", Nome: "Fulano de Tal"},
+			Valor:      pixapi.CobVValor{Original: "350.00"},
+			Chave:      "7d9f0335-8dcc-4054-9bf9-0dbd61d36906",
+		},
+	}}}
+	if err := c.PutLoteCobV(ctx, 202612, lote); err != nil {
+		log.Fatal(err)
+	}
+	got, err := c.GetLoteCobV(ctx, 202612)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, item := range got.CobsV {
+		fmt.Println(item.TxID, item.Status)
+	}
+}
+
+// Reserve a location before the charge exists, e.g. to print the QR code on
+// an invoice; link it with CobSolicitada.Loc.
+func ExampleClient_CreateLoc() {
+	ctx := context.Background()
+	c, err := pixapi.NewFromSandbox("brasa-data")
+	if err != nil {
+		log.Fatal(err)
+	}
+	loc, err := c.CreateLoc(ctx, pixapi.TipoCobCob)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(loc.ID, loc.Location)
+}
+
+// List the Pix received today that have not been refunded.
+func ExampleClient_ListPix() {
+	ctx := context.Background()
+	c, err := pixapi.NewFromSandbox("brasa-data")
+	if err != nil {
+		log.Fatal(err)
+	}
+	now := time.Now()
+	semDevolucao := false
+	page, err := c.ListPix(ctx, pixapi.PixListParams{
+		Inicio: now.Truncate(24 * time.Hour), Fim: now, DevolucaoPresente: &semDevolucao,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range page.Pix {
+		fmt.Println(p.EndToEndID, p.TxID, p.Valor)
+	}
+}
+
+// Receive the PSP's callbacks: mutual TLS with the PSP's CA, the Pix
+// decoded; answer 2xx only once they are stored (delivery is at least once,
+// so store them keyed by endToEndId).
+func ExampleReceiver() {
+	cert, err := tls.LoadX509KeyPair("webhook.example.com.pem", "webhook.example.com.key")
+	if err != nil {
+		log.Fatal(err)
+	}
+	pspCAs := x509.NewCertPool()
+	pspCAs.AppendCertsFromPEM(mustRead("psp-ca.pem")) // e.g. brasa-data/ca.pem, or the PSP's webhook CA
+	srv := &http.Server{
+		Addr:      ":8443",
+		TLSConfig: pixapi.ReceiverTLSConfig(cert, pspCAs),
+		Handler: pixapi.Receiver(func(ctx context.Context, pix []pixapi.Pix) error {
+			for _, p := range pix {
+				fmt.Println("received", p.EndToEndID, p.TxID, p.Valor)
+			}
+			return nil
+		}),
+	}
+	log.Fatal(srv.ListenAndServeTLS("", ""))
 }

@@ -1,9 +1,11 @@
 package pixapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 )
@@ -115,4 +117,43 @@ func (sb *Sandbox) Options() []Option {
 		opts = append(opts, WithScopes(sb.Pix.Scopes...))
 	}
 	return opts
+}
+
+// SandboxPayment is the body of the sandbox's POST /sandbox/v1/payments
+// (DESIGN.md, "The sandbox contract"): a BR Code for its payer simulator to
+// pay.
+type SandboxPayment struct {
+	// PixCopiaECola is the BR Code to pay (a charge's pixCopiaECola, or a
+	// static code).
+	PixCopiaECola string `json:"pixCopiaECola"`
+	// Valor is the amount the payer types: allowed where the charge's
+	// valor.modalidadeAlteracao is 1, and required by a static code
+	// without an amount. Empty pays the charge's amount.
+	Valor string `json:"valor,omitempty"`
+	// ValorRetirada is the cash amount of a Pix Saque or Pix Troco, where
+	// the charge's saque or troco lets the payer change it.
+	ValorRetirada string `json:"valorRetirada,omitempty"`
+	// Pagador is who pays (the sandbox's test payer when nil).
+	Pagador *Pessoa `json:"pagador,omitempty"`
+	// ISPB is the payer's PSP (00000000 when empty).
+	ISPB        string `json:"ispb,omitempty"`
+	InfoPagador string `json:"infoPagador,omitempty"`
+}
+
+// Pay pays a BR Code with the sandbox's payer simulator (POST
+// /sandbox/v1/payments, authorized by sb.AdminToken) over c's connection,
+// and returns the settled Pix: the charge is then CONCLUIDA and the webhook
+// of its chave is called. The sandbox's refusals (an expired or concluded
+// charge is 410, an amount the charge does not allow 400) come back as a
+// *[Problem].
+func (sb *Sandbox) Pay(ctx context.Context, c *Client, p SandboxPayment) (*Pix, error) {
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("pixapi: encoding payment: %w", err)
+	}
+	var out Pix
+	if _, err := c.send(ctx, http.MethodPost, sb.APIURL+"/sandbox/v1/payments", payload, true, sb.AdminToken, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }

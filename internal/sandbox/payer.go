@@ -25,24 +25,8 @@ import (
 var PagadorPadrao = pixapi.Pessoa{CPF: "12345678909", Nome: "Pagador de Teste"}
 
 // PaymentRequest is the body of POST /sandbox/v1/payments (DESIGN.md "The
-// sandbox contract"), also what `brasa pay` sends.
-type PaymentRequest struct {
-	// PixCopiaECola is the BR Code to pay (a charge's pixCopiaECola, or a
-	// static code).
-	PixCopiaECola string `json:"pixCopiaECola"`
-	// Valor is the amount the payer types: allowed where the charge's
-	// valor.modalidadeAlteracao is 1, and required by a static code
-	// without an amount. Absent pays the charge's amount.
-	Valor string `json:"valor,omitempty"`
-	// ValorRetirada is the cash amount of a Pix Saque or Pix Troco, where
-	// the charge's saque or troco lets the payer change it.
-	ValorRetirada string `json:"valorRetirada,omitempty"`
-	// Pagador is who pays ([PagadorPadrao] when absent).
-	Pagador *pixapi.Pessoa `json:"pagador,omitempty"`
-	// ISPB is the payer's PSP (00000000 when absent).
-	ISPB        string `json:"ispb,omitempty"`
-	InfoPagador string `json:"infoPagador,omitempty"`
-}
+// sandbox contract"), also what `brasa pay` sends: the SDK's type.
+type PaymentRequest = pixapi.SandboxPayment
 
 // Payer is the sandbox's payer simulator: it pays BR Codes as a payer's PSP
 // would, then settles the payment through the Pix service.
