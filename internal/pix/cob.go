@@ -64,6 +64,7 @@ type Service struct {
 	AoLiquidar []func(ctx context.Context, tx TxStore, l *Liquidacao) error
 
 	devolucaoWake chan struct{}
+	loteWakeCh    chan struct{}
 }
 
 // NewService returns the Pix service.
@@ -71,7 +72,7 @@ func NewService(store Store, c clock.Clock, webURL string) *Service {
 	if c == nil {
 		c = clock.System
 	}
-	return &Service{store: store, clock: c, WebURL: webURL, devolucaoWake: make(chan struct{}, 1),
+	return &Service{store: store, clock: c, WebURL: webURL, devolucaoWake: make(chan struct{}, 1), loteWakeCh: make(chan struct{}, 1),
 		recebedores: ttlcache.New[string, *Recebedor](500*time.Millisecond, 10_000),
 		chaves:      ttlcache.New[string, *Chave](500*time.Millisecond, 100_000)}
 }

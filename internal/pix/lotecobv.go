@@ -528,17 +528,9 @@ const (
 	loteRetry = 5 * time.Second
 )
 
-// loteWakes holds, per Service, the channel PUT and PATCH /lotecobv signal
-// its processor on (buffered: one pending signal is enough).
-var loteWakes sync.Map // *Service -> chan struct{}
-
-func (s *Service) loteWake() chan struct{} {
-	if c, ok := loteWakes.Load(s); ok {
-		return c.(chan struct{})
-	}
-	c, _ := loteWakes.LoadOrStore(s, make(chan struct{}, 1))
-	return c.(chan struct{})
-}
+// loteWake is the channel PUT and PATCH /lotecobv signal the processor on
+// (buffered: one pending signal is enough).
+func (s *Service) loteWake() chan struct{} { return s.loteWakeCh }
 
 // wakeLotes tells the processor that requests are waiting.
 func (s *Service) wakeLotes() {
