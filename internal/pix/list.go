@@ -31,6 +31,13 @@ func (q *ListQuery) check(v *violations) {
 	if q.Fim.IsZero() {
 		v.add("fim", "O parâmetro fim é obrigatório.")
 	}
+	q.checkOptional(v)
+}
+
+// checkOptional applies the violations that do not need inicio and fim
+// (GET /webhook, where both are optional): fim before inicio, negative
+// paging, page size over the limit.
+func (q *ListQuery) checkOptional(v *violations) {
 	if !q.Inicio.IsZero() && !q.Fim.IsZero() && q.Fim.Before(q.Inicio) {
 		v.add("fim", "O timestamp representado pelo parâmetro fim é anterior ao timestamp representado pelo parâmetro inicio.")
 	}

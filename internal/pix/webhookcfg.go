@@ -99,20 +99,7 @@ type WebhookListQuery struct {
 // EInvalid (WebhookConsultaInvalida) for fim before inicio or bad paging.
 func (s *Service) ListWebhooks(ctx context.Context, documento string, q WebhookListQuery) (*pixapi.WebhooksConsultados, error) {
 	var v violations
-	if !q.Inicio.IsZero() && !q.Fim.IsZero() && q.Fim.Before(q.Inicio) {
-		v.add("fim", "O timestamp representado pelo parâmetro fim é anterior ao timestamp representado pelo parâmetro inicio.")
-	}
-	if q.PaginaAtual < 0 {
-		v.add("paginacao.paginaAtual", "O parâmetro paginacao.paginaAtual é negativo.")
-	}
-	switch {
-	case q.ItensPorPagina < 0:
-		v.add("paginacao.itensPorPagina", "O parâmetro paginacao.itensPorPagina é negativo.")
-	case q.ItensPorPagina == 0:
-		q.ItensPorPagina = DefaultItensPorPagina
-	case q.ItensPorPagina > MaxItensPorPagina:
-		v.add("paginacao.itensPorPagina", "O parâmetro paginacao.itensPorPagina é maior que 1000.")
-	}
+	q.checkOptional(&v)
 	if err := v.err("Os parâmetros de consulta à lista de webhooks ativados não respeitam o schema ou não fazem sentido semanticamente."); err != nil {
 		return nil, err
 	}
