@@ -479,10 +479,14 @@ func TestWebhook(t *testing.T) {
 		// pix-txid-allof: a static QR code's txid (at most 25 characters)
 		// passes; a txid with other characters does not.
 		pix := map[string]any{"endToEndId": "E12345678202009091221abcdef12345", "txid": "LOJA42", "valor": "10.00", "horario": "2020-09-09T20:15:00.358Z"}
-		r := run(t, func(tb testing.TB) { spec.ValidateWebhookNotification(tb, mustJSON(t, map[string]any{"pix": []any{pix}})) })
+		r := run(t, func(tb testing.TB) {
+			spec.ValidateWebhookNotification(tb, mustJSON(t, map[string]any{"pix": []any{pix}}))
+		})
 		wantClean(t, r)
 		pix["txid"] = "LOJA-42"
-		r = run(t, func(tb testing.TB) { spec.ValidateWebhookNotification(tb, mustJSON(t, map[string]any{"pix": []any{pix}})) })
+		r = run(t, func(tb testing.TB) {
+			spec.ValidateWebhookNotification(tb, mustJSON(t, map[string]any{"pix": []any{pix}}))
+		})
 		wantReport(t, r, "/txid")
 	})
 }
