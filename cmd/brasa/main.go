@@ -85,6 +85,12 @@ Usage:
   brasa cert csr|pem|pfx|key ... make a key + CSR, convert DER to PEM, build a PFX, remove a key's passphrase (brasa cert -h)
   brasa bench [flags]            load generator (brasa bench -h)
   brasa sisgru seed|user|system  SISGRU data, SIAFI users, external systems (brasa sisgru -h)
+  brasa portal chamados|aprovar|recusar
+                                 developer portal: approve "Acesso à API Pix" chamados (brasa portal -h)
+  brasa banking account|cert|credential|admin-token
+                                 provision the Banking API: certificates, credentials, allowed IPs (brasa banking -h)
+  brasa bankly partner|credential|cert
+                                 Bankly partners, their token clients, certificate revocation (brasa bankly -h)
   brasa keygen --out FILE        create a master key file (256 bits, mode 0600)
   brasa version                  print the version
 
@@ -113,6 +119,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runPay(ctx, rest)
 	case "sisgru":
 		return m.runSISGRU(ctx, rest)
+	case "portal":
+		return m.runPortal(ctx, rest)
+	case "banking":
+		return m.runBanking(ctx, rest)
+	case "bankly":
+		return m.runBankly(ctx, rest)
 	case "cert":
 		return m.runCert(ctx, rest)
 	case "keygen":

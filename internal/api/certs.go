@@ -121,3 +121,8 @@ func (c *CertChecker) RequireClientCert(fail func(http.ResponseWriter, *http.Req
 		})
 	}
 }
+
+// Forget drops thumbprint's cached revocation status, so a revocation made
+// by this instance takes effect on it at once (other instances see it
+// within the cache's 500 ms).
+func (c *CertChecker) Forget(thumbprint string) { c.cache.Delete(thumbprint) }

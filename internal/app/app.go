@@ -23,16 +23,21 @@ import (
 	"time"
 
 	"github.com/brasa-dev/brasa/internal/api"
+	"github.com/brasa-dev/brasa/internal/api/bankinghttp"
+	"github.com/brasa-dev/brasa/internal/api/banklyhttp"
 	"github.com/brasa-dev/brasa/internal/api/payloadhttp"
 	"github.com/brasa-dev/brasa/internal/api/pixhttp"
 	"github.com/brasa-dev/brasa/internal/api/sandboxhttp"
 	"github.com/brasa-dev/brasa/internal/api/sisgruhttp"
+	"github.com/brasa-dev/brasa/internal/banking"
 	"github.com/brasa-dev/brasa/internal/clock"
 	"github.com/brasa-dev/brasa/internal/config"
 	"github.com/brasa-dev/brasa/internal/errs"
 	"github.com/brasa-dev/brasa/internal/oauth"
+	"github.com/brasa-dev/brasa/internal/partner"
 	"github.com/brasa-dev/brasa/internal/pix"
 	"github.com/brasa-dev/brasa/internal/pki"
+	"github.com/brasa-dev/brasa/internal/portal"
 	"github.com/brasa-dev/brasa/internal/sandbox"
 	"github.com/brasa-dev/brasa/internal/sisgru"
 	"github.com/brasa-dev/brasa/internal/store"
@@ -62,6 +67,10 @@ type App struct {
 	OAuth   *oauth.Service
 	Pix     *pix.Service
 	Metrics *api.Metrics
+	// Partner (Bankly partner certificates, seed 001) and Banking (Banking
+	// API token-v2, seed 002) are the issue-5 surfaces' services.
+	Partner *partner.Service
+	Banking *banking.Service
 	// Clock is the app's clock; in the sandbox, SandboxClock moves it.
 	Clock        clock.Clock
 	SandboxClock *clock.Offset
@@ -88,6 +97,13 @@ type App struct {
 	// workersDone closes when both have.
 	stopWorkers context.CancelFunc
 	workersDone chan struct{}
+
+	// Portal is the developer portal (seed 000 §7; issue 5 item 1, see
+	// portal.go); stopPortal ends its CSR signing worker, portalDone
+	// closes when it has.
+	Portal     *portal.Service
+	stopPortal context.CancelFunc
+	portalDone chan struct{}
 }
 
 // Secret names in the database (values sealed under the master key).
@@ -174,12 +190,23 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	if err != nil {
 		return nil, err
 	}
+	// Bankly partner certificates (seed 001) and Banking API (seed 002):
+	// services here (the sandbox seeds through them), routes below.
+	a.Partner = partner.NewService(partner.Deps{Store: a.Store, CA: a.CA, Hasher: a.Hasher, Signer: signer, Clock: a.Clock, Issuer: cfg.APIURL})
+	a.Banking = banking.NewService(banking.Deps{Store: a.Store, CA: a.CA, Hasher: a.Hasher, Signer: signer, Auth: a.OAuth,
+		Clock: a.Clock, Issuer: cfg.APIURL, TokenTTL: time.Duration(cfg.TokenTTL)})
 	if cfg.Mode == config.ModeSandbox {
 		a.Sandbox, err = sandbox.Ensure(ctx, sandbox.Deps{
 			Store: a.Store, CA: a.CA, Hasher: a.Hasher, Clock: a.Clock, Dir: cfg.DataDir,
 			APIURL: cfg.APIURL, WebURL: cfg.WebURL, AdminToken: sandbox.AdminToken(pepper),
 			SISGRU: func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error) {
 				return sandbox.EnsureSISGRU(ctx, sandbox.SISGRUDeps{Store: a.Store, CA: a.CA, Clock: a.Clock, Dir: cfg.DataDir}, prev)
+			},
+			Bankly: func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error) {
+				return sandbox.EnsureBankly(ctx, sandbox.BanklyDeps{Partner: a.Partner, Store: a.Store, Hasher: a.Hasher}, prev)
+			},
+			Banking: func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error) {
+				return sandbox.EnsureBanking(ctx, sandbox.BankingDeps{Banking: a.Banking, Store: a.Store, Hasher: a.Hasher, CA: a.CA, Clock: a.Clock, Dir: cfg.DataDir}, prev)
 			},
 		})
 		if err != nil {
@@ -206,6 +233,16 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 		sandboxhttp.New(sandboxhttp.Deps{Log: a.Log, Clock: a.SandboxClock, AdminToken: a.Sandbox.AdminToken,
 			Payer: a.Payer, Pix: a.Pix, Deliveries: a.Store, OnClockAdvance: a.clockMoved}).Register(apiMux)
 	}
+	// Bankly (seed 001) and Banking API (seed 002) routes. The banking
+	// provisioning API (/admin/v1/banking/...) takes sandbox.json's
+	// admin_token in the sandbox and banking.AdminToken(pepper) in serve
+	// (`brasa banking admin-token` prints it).
+	banklyhttp.New(banklyhttp.Deps{Log: a.Log, Partner: a.Partner, Certs: certs}).Register(apiMux)
+	bankingAdmin := banking.AdminToken(pepper)
+	if a.Sandbox != nil {
+		bankingAdmin = a.Sandbox.AdminToken
+	}
+	bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin}).Register(apiMux)
 	apiMux.HandleFunc("/", pixSrv.NotFound)
 
 	payloadSigner, err := a.payloadSigner(ctx)
@@ -215,6 +252,11 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	webMux := http.NewServeMux()
 	webMux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	payloadhttp.New(a.Log, a.Pix, payloadSigner).Register(webMux)
+	// Developer portal (issue 5 item 1): /portal/ pages on the web listener
+	// and the CSR signing worker (portal.go).
+	if err := a.setupPortal(cfg, webMux); err != nil {
+		return nil, err
+	}
 	webMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 
 	clientCAs := a.CA.Pool()
@@ -289,6 +331,10 @@ func (a *App) Close() error {
 	if a.stopWorkers != nil {
 		a.stopWorkers()
 		<-a.workersDone
+	}
+	if a.stopPortal != nil { // the portal's CSR signing worker
+		a.stopPortal()
+		<-a.portalDone
 	}
 	var errList []error
 	for _, ln := range []net.Listener{a.apiLn, a.webLn} {

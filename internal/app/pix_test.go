@@ -145,9 +145,9 @@ func TestPixReceivedRefundedAndNotified(t *testing.T) {
 		t.Fatalf("ListPix devolucaoPresente = %+v, %v", list, err)
 	}
 
-	// The delivery history shows both POSTs, delivered.
-	status, body := h.Control("GET", "/sandbox/v1/webhook-deliveries?endToEndId="+p.EndToEndID, "")
-	var page struct {
+	// The delivery history shows both POSTs, delivered (the receiver saw
+	// the second one before answering it: wait for brasa to record it).
+	type page struct {
 		Deliveries []struct {
 			StatusCode int    `json:"statusCode"`
 			Delivered  bool   `json:"delivered"`
@@ -158,21 +158,30 @@ func TestPixReceivedRefundedAndNotified(t *testing.T) {
 			Status string `json:"status"`
 		} `json:"notifications"`
 	}
-	if err := json.Unmarshal(body, &page); status != http.StatusOK || err != nil {
-		t.Fatalf("webhook-deliveries: %d %s", status, body)
+	var pg page
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		status, body := h.Control("GET", "/sandbox/v1/webhook-deliveries?endToEndId="+p.EndToEndID, "")
+		pg = page{}
+		if err := json.Unmarshal(body, &pg); status != http.StatusOK || err != nil {
+			t.Fatalf("webhook-deliveries: %d %s", status, body)
+		}
+		if len(pg.Notifications) == 2 && pg.Notifications[1].Status == "delivered" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	if len(page.Deliveries) != 2 || !page.Deliveries[0].Delivered || page.Deliveries[1].StatusCode != 200 || page.Deliveries[0].URL != recv.URL()+"/pix" {
-		t.Errorf("deliveries = %+v", page.Deliveries)
+	if len(pg.Deliveries) != 2 || !pg.Deliveries[0].Delivered || pg.Deliveries[1].StatusCode != 200 || pg.Deliveries[0].URL != recv.URL()+"/pix" {
+		t.Errorf("deliveries = %+v", pg.Deliveries)
 	}
-	if len(page.Notifications) != 2 || page.Notifications[0].Kind != "pix" || page.Notifications[1].Kind != "devolucao" || page.Notifications[1].Status != "delivered" {
-		t.Errorf("notifications = %+v", page.Notifications)
+	if len(pg.Notifications) != 2 || pg.Notifications[0].Kind != "pix" || pg.Notifications[1].Kind != "devolucao" || pg.Notifications[1].Status != "delivered" {
+		t.Errorf("notifications = %+v", pg.Notifications)
 	}
 
 	// A second devolução told to fail through the control API.
 	if _, err := c.CreateDevolucao(ctx, p.EndToEndID, "dev2", pixapi.DevolucaoSolicitada{Valor: "1.00"}); err != nil {
 		t.Fatal(err)
 	}
-	status, body = h.Control("POST", "/sandbox/v1/devolucoes/"+p.EndToEndID+"/dev2", `{"status":"NAO_REALIZADO","motivo":"Conta do pagador encerrada"}`)
+	status, body := h.Control("POST", "/sandbox/v1/devolucoes/"+p.EndToEndID+"/dev2", `{"status":"NAO_REALIZADO","motivo":"Conta do pagador encerrada"}`)
 	if status != http.StatusOK || !strings.Contains(string(body), "NAO_REALIZADO") {
 		t.Fatalf("control devolucao: %d %s", status, body)
 	}

@@ -82,6 +82,16 @@ type Deps struct {
 	// SISGRU, when set, makes sure the SISGRU demo tenant works and returns
 	// the sisgru block, given the previous one (see [EnsureSISGRU]).
 	SISGRU func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error)
+	// PSC, when set, makes sure the PSC demo tenant works and returns the
+	// psc block, given the previous one (see [EnsurePSC]).
+	PSC func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error)
+	// Bankly, when set, makes sure the Bankly demo partner works and
+	// returns the bankly block, given the previous one (see [EnsureBankly]).
+	Bankly func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error)
+	// Banking, when set, makes sure the Banking API demo credential works
+	// and returns the banking block, given the previous one (see
+	// [EnsureBanking]).
+	Banking func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error)
 }
 
 // Ensure makes sure the data directory holds a working demo tenant and an
@@ -106,6 +116,21 @@ func Ensure(ctx context.Context, d Deps) (*pixapi.Sandbox, error) {
 	sb.APIURL, sb.WebURL, sb.AdminToken = d.APIURL, d.WebURL, d.AdminToken
 	if d.SISGRU != nil {
 		if sb.SISGRU, err = d.SISGRU(ctx, sb.SISGRU); err != nil {
+			return nil, err
+		}
+	}
+	if d.PSC != nil {
+		if sb.PSC, err = d.PSC(ctx, sb.PSC); err != nil {
+			return nil, err
+		}
+	}
+	if d.Bankly != nil {
+		if sb.Bankly, err = d.Bankly(ctx, sb.Bankly); err != nil {
+			return nil, err
+		}
+	}
+	if d.Banking != nil {
+		if sb.Banking, err = d.Banking(ctx, sb.Banking); err != nil {
 			return nil, err
 		}
 	}
