@@ -31,7 +31,13 @@ const (
 // "txid") if the recebedor already has rec.TxID; ENotFound (Code "loc") if
 // the location does not exist for rec.Documento; EConflict (Code "loc") if it
 // is linked to another charge.
+//
+// On PostgreSQL it is one statement rather than a transaction of several
+// (see cobcreate.go), with the same guarantees and errors.
 func (s *session) CreateCob(ctx context.Context, rec *pix.CobRecord) error {
+	if s.sh.name == "postgres" {
+		return s.createCobStatement(ctx, rec)
+	}
 	return s.inTx(ctx, func(s *session) error {
 		if rec.NewLoc != nil {
 			// Created unlinked, then the charge (a txid already taken fails

@@ -351,11 +351,10 @@ func (c counts) add(documento, tipo, status string, criacao, shard, delta int64)
 // maxCounterRows is how many counter rows one upsert statement changes.
 const maxCounterRows = 500
 
-// apply upserts the counters of c. Rows go in key order, so that concurrent
-// transactions lock the counter rows they share in the same order (and
-// never deadlock on them); call it last in a transaction, so that counter
-// locks are held briefly.
-func (c counts) apply(ctx context.Context, s *session) error {
+// sorted returns the keys of the non-zero changes of c in key order: the
+// order their rows are upserted, so that concurrent transactions lock the
+// counter rows they share in the same order.
+func (c counts) sorted() []counterKey {
 	keys := make([]counterKey, 0, len(c))
 	for k, n := range c {
 		if n != 0 {
@@ -367,6 +366,15 @@ func (c counts) apply(ctx context.Context, s *session) error {
 			cmp.Compare(a.documento, b.documento), cmp.Compare(a.tipo, b.tipo), cmp.Compare(a.gran, b.gran),
 			cmp.Compare(a.bucket, b.bucket), cmp.Compare(a.status, b.status), cmp.Compare(a.shard, b.shard))
 	})
+	return keys
+}
+
+// apply upserts the counters of c. Rows go in key order, so that concurrent
+// transactions lock the counter rows they share in the same order (and
+// never deadlock on them); call it last in a transaction, so that counter
+// locks are held briefly.
+func (c counts) apply(ctx context.Context, s *session) error {
+	keys := c.sorted()
 	for len(keys) > 0 {
 		batch := keys[:min(len(keys), maxCounterRows)]
 		keys = keys[len(batch):]
