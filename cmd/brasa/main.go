@@ -85,6 +85,8 @@ Usage:
   brasa cert csr|pem|pfx|key ... make a key + CSR, convert DER to PEM, build a PFX, remove a key's passphrase (brasa cert -h)
   brasa bench [flags]            load generator (brasa bench -h)
   brasa sisgru seed|user|system  SISGRU data, SIAFI users, external systems (brasa sisgru -h)
+  brasa psc approve|holder add   approve or deny a holder's pending PSC authorization (sandbox);
+                                 create a PSC holder with a cloud certificate (brasa psc -h)
   brasa portal chamados|aprovar|recusar
                                  developer portal: approve "Acesso à API Pix" chamados (brasa portal -h)
   brasa banking account|cert|credential|admin-token
@@ -117,6 +119,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runQR(ctx, rest)
 	case "pay":
 		return m.runPay(ctx, rest)
+	case "psc":
+		return m.runPSC(ctx, rest)
 	case "sisgru":
 		return m.runSISGRU(ctx, rest)
 	case "portal":

@@ -1,20 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/brasa-dev/brasa/internal/sandbox"
 	"github.com/brasa-dev/brasa/pixapi"
@@ -77,41 +69,14 @@ func (m *Main) runPay(ctx context.Context, args []string) error {
 		}
 		req.Pagador = &pg
 	}
-	sb, err := pixapi.LoadSandbox(filepath.Join(*dir, "sandbox.json"))
+	status, out, err := sandboxControl(ctx, "pay", *dir, "/sandbox/v1/payments", req)
 	if err != nil {
-		return fmt.Errorf("pay: %w (is the sandbox running with --data %s?)", err, *dir)
+		return err
 	}
-	caPEM, err := os.ReadFile(sb.CAFile)
-	if err != nil {
-		return fmt.Errorf("pay: %w", err)
+	if status != http.StatusCreated {
+		fmt.Fprintln(m.Stderr, out)
+		return fmt.Errorf("pay: the sandbox refused the payment (%d %s)", status, http.StatusText(status))
 	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(caPEM)
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
-	body, _ := json.Marshal(req)
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, sb.APIURL+"/sandbox/v1/payments", bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("pay: %w", err)
-	}
-	hreq.Header.Set("Authorization", "Bearer "+sb.AdminToken)
-	hreq.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(hreq)
-	if err != nil {
-		return fmt.Errorf("pay: %w (is the sandbox running?)", err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("pay: %w", err)
-	}
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, out, "", "  ") != nil {
-		pretty.Write(out)
-	}
-	if resp.StatusCode != http.StatusCreated {
-		fmt.Fprintln(m.Stderr, pretty.String())
-		return fmt.Errorf("pay: the sandbox refused the payment (%s)", resp.Status)
-	}
-	fmt.Fprintln(m.Stdout, pretty.String())
+	fmt.Fprintln(m.Stdout, out)
 	return nil
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/brasa-dev/brasa/internal/api/banklyhttp"
 	"github.com/brasa-dev/brasa/internal/api/payloadhttp"
 	"github.com/brasa-dev/brasa/internal/api/pixhttp"
+	"github.com/brasa-dev/brasa/internal/api/pschttp"
 	"github.com/brasa-dev/brasa/internal/api/sandboxhttp"
 	"github.com/brasa-dev/brasa/internal/api/sisgruhttp"
 	"github.com/brasa-dev/brasa/internal/banking"
@@ -38,6 +39,7 @@ import (
 	"github.com/brasa-dev/brasa/internal/pix"
 	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/internal/portal"
+	"github.com/brasa-dev/brasa/internal/psc"
 	"github.com/brasa-dev/brasa/internal/sandbox"
 	"github.com/brasa-dev/brasa/internal/sisgru"
 	"github.com/brasa-dev/brasa/internal/store"
@@ -71,6 +73,8 @@ type App struct {
 	// API token-v2, seed 002) are the issue-5 surfaces' services.
 	Partner *partner.Service
 	Banking *banking.Service
+	// PSC is the PSC cloud signature service (seed 004).
+	PSC *psc.Service
 	// Clock is the app's clock; in the sandbox, SandboxClock moves it.
 	Clock        clock.Clock
 	SandboxClock *clock.Offset
@@ -195,12 +199,21 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	a.Partner = partner.NewService(partner.Deps{Store: a.Store, CA: a.CA, Hasher: a.Hasher, Signer: signer, Clock: a.Clock, Issuer: cfg.APIURL})
 	a.Banking = banking.NewService(banking.Deps{Store: a.Store, CA: a.CA, Hasher: a.Hasher, Signer: signer, Auth: a.OAuth,
 		Clock: a.Clock, Issuer: cfg.APIURL, TokenTTL: time.Duration(cfg.TokenTTL)})
+	// PSC cloud signatures (seed 004): the service here (the sandbox seeds
+	// its demo holders through it), routes and pages below (psc.go).
+	pscSrv, err := a.setupPSC(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Mode == config.ModeSandbox {
 		a.Sandbox, err = sandbox.Ensure(ctx, sandbox.Deps{
 			Store: a.Store, CA: a.CA, Hasher: a.Hasher, Clock: a.Clock, Dir: cfg.DataDir,
 			APIURL: cfg.APIURL, WebURL: cfg.WebURL, AdminToken: sandbox.AdminToken(pepper),
 			SISGRU: func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error) {
 				return sandbox.EnsureSISGRU(ctx, sandbox.SISGRUDeps{Store: a.Store, CA: a.CA, Clock: a.Clock, Dir: cfg.DataDir}, prev)
+			},
+			PSC: func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error) {
+				return sandbox.EnsurePSC(ctx, sandbox.PSCDeps{Service: a.PSC, Store: a.Store, Hasher: a.Hasher}, prev)
 			},
 			Bankly: func(ctx context.Context, prev json.RawMessage) (json.RawMessage, error) {
 				return sandbox.EnsureBankly(ctx, sandbox.BanklyDeps{Partner: a.Partner, Store: a.Store, Hasher: a.Hasher}, prev)
@@ -243,6 +256,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 		bankingAdmin = a.Sandbox.AdminToken
 	}
 	bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin}).Register(apiMux)
+	// PSC (seed 004): /v0/oauth/... and the push status endpoint; in the
+	// sandbox also POST /sandbox/v1/psc/approvals (admin token).
+	pscSrv.Register(apiMux)
+	if a.Sandbox != nil {
+		apiMux.Handle("POST /sandbox/v1/psc/approvals", sandboxhttp.AdminOnly(a.Sandbox.AdminToken, pscSrv.SandboxApprovals))
+	}
 	apiMux.HandleFunc("/", pixSrv.NotFound)
 
 	payloadSigner, err := a.payloadSigner(ctx)
@@ -257,13 +276,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	if err := a.setupPortal(cfg, webMux); err != nil {
 		return nil, err
 	}
+	pscSrv.RegisterWeb(webMux) // PSC QR and holder approval pages, CA certificate and CRL
 	webMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 
 	clientCAs := a.CA.Pool()
 	clientCAs.AddCert(a.CA.Intermediate)
 	a.apiSrv = a.newServer(api.Chain(apiMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "api"), a.Metrics.Instrument("api"),
-		api.Recover(a.Log, pixSrv.RenderError), api.MaxBody(cfg.MaxBodyBytes)),
+		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 12 MiB
 		pki.ServerTLSConfig(apiCert, tls.RequestClientCert, clientCAs))
 	a.webSrv = a.newServer(api.Chain(webMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "web"), a.Metrics.Instrument("web"),
