@@ -26,7 +26,7 @@ import (
 // Each sub-benchmark pays rate×3 s worth of charges created beforehand and
 // reports callback latency p50/p99 (ms) and the payments/s achieved.
 func BenchmarkPaymentToCallback(b *testing.B) {
-	for _, rate := range []int{200, 400, 600, 800} {
+	for _, rate := range []int{200, 400, 600, 800, 1000, 1200, 1500} {
 		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
 			benchPayments(b, rate, 3*time.Second)
 		})
