@@ -56,7 +56,8 @@ func (a *App) setupWebhooks(ctx context.Context, cfg *config.Config) error {
 	if cfg.Mode == config.ModeSandbox {
 		roots.AddCert(a.CA.Root)
 	}
-	policy := webhook.URLPolicy{AllowLoopback: cfg.Mode == config.ModeSandbox}
+	sandboxMode := cfg.Mode == config.ModeSandbox
+	policy := webhook.URLPolicy{AllowLoopback: sandboxMode, AllowPrivate: sandboxMode || cfg.WebhookAllowPrivate}
 	a.Webhooks, err = webhook.New(webhook.Options{
 		Store:     a.Store,
 		TLSConfig: pki.ClientTLSConfig(&cert, roots),

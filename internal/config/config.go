@@ -76,6 +76,11 @@ type Config struct {
 	// receivers' server certificates, besides the system roots (the sandbox
 	// also trusts its own CA).
 	WebhookCAFiles []string `json:"webhook_ca"`
+	// WebhookAllowPrivate lets webhook receivers resolve to private,
+	// link-local and unique-local addresses (in serve; the sandbox always
+	// does). Off by default: a webhook URL must not reach the PSP's own
+	// network.
+	WebhookAllowPrivate bool `json:"webhook_allow_private"`
 	// WebhookDeadline is how long a webhook notification is retried
 	// (default 24h).
 	WebhookDeadline Duration `json:"webhook_deadline"`
@@ -158,6 +163,7 @@ func Load(mode Mode, args []string, getenv func(string) string) (*Config, error)
 		f.WebhookCAFiles = append(f.WebhookCAFiles, v)
 		return nil
 	})
+	fs.BoolVar(&f.WebhookAllowPrivate, "webhook-allow-private", false, "let webhook receivers be on private or link-local addresses")
 	webhookDeadline := fs.Duration("webhook-deadline", 0, "how long webhook notifications are retried (default 24h)")
 	refundDelay := fs.Duration("refund-delay", 0, "how long a devolução stays EM_PROCESSAMENTO (default 2s)")
 	if mode == ModeSandbox {
@@ -200,6 +206,8 @@ func Load(mode Mode, args []string, getenv func(string) string) (*Config, error)
 			c.LogFormat = f.LogFormat
 		case "webhook-ca":
 			c.WebhookCAFiles = f.WebhookCAFiles
+		case "webhook-allow-private":
+			c.WebhookAllowPrivate = f.WebhookAllowPrivate
 		case "webhook-deadline":
 			c.WebhookDeadline = Duration(*webhookDeadline)
 		case "refund-delay":
@@ -266,6 +274,9 @@ func (c *Config) loadEnv(getenv func(string) string) {
 	set(&c.ISPB, "BRASA_ISPB")
 	set(&c.LogLevel, "BRASA_LOG_LEVEL")
 	set(&c.LogFormat, "BRASA_LOG_FORMAT")
+	if v := getenv("BRASA_WEBHOOK_ALLOW_PRIVATE"); v != "" {
+		c.WebhookAllowPrivate = v == "1" || strings.EqualFold(v, "true")
+	}
 	if v := getenv("BRASA_WEBHOOK_CA"); v != "" {
 		c.WebhookCAFiles = strings.Split(v, ",")
 	}

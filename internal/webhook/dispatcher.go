@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -177,7 +178,7 @@ func New(opts Options) (*Dispatcher, error) {
 	if opts.Client != nil {
 		c = *opts.Client
 	} else {
-		c.Transport = newTransport(opts.TLSConfig, d.workers)
+		c.Transport = newTransport(opts.TLSConfig, d.workers, opts.URLPolicy)
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	d.client = &c
@@ -210,7 +211,12 @@ func positive[T int | time.Duration](v, def T) T {
 // brasa's CA then rejects the certificate itself ("unknown certificate
 // authority"), which says what is wrong, rather than receiving none
 // ("certificate required").
-func newTransport(cfg *tls.Config, workers int) *http.Transport {
+//
+// Every connection's resolved address is checked against policy
+// ([URLPolicy.AllowLoopback], [URLPolicy.AllowPrivate]) before it is made,
+// so a host name that resolves to an internal address is refused even
+// though its URL passed the policy.
+func newTransport(cfg *tls.Config, workers int, policy URLPolicy) *http.Transport {
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
 	cfg = cfg.Clone()
@@ -219,8 +225,9 @@ func newTransport(cfg *tls.Config, workers int) *http.Transport {
 		cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return cert, nil }
 	}
 	return &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second,
+			Control: func(network, address string, _ syscall.RawConn) error { return policy.checkDial(address) }}).DialContext,
 		TLSClientConfig:       cfg,
 		TLSHandshakeTimeout:   10 * time.Second,
 		Protocols:             &protocols,

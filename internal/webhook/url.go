@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -40,7 +41,48 @@ type URLPolicy struct {
 	// the sandbox's rule, so that an integrator can receive on their own
 	// machine. In production brasa must not call itself or its host.
 	AllowLoopback bool
+	// AllowPrivate lets the dispatcher connect to private, shared
+	// (100.64.0.0/10), link-local (169.254.0.0/16, the cloud metadata
+	// address included) and unique-local addresses. Without it, an address
+	// a receiver's host name resolves to is checked at dial time, so that a
+	// webhook URL cannot make brasa reach its own network (SSRF). The
+	// sandbox allows them; `brasa serve` does when webhook_allow_private is
+	// set (receivers on an internal network, or an egress proxy on one).
+	AllowPrivate bool
 }
+
+// checkDial refuses, at dial time, the addresses p does not let the
+// dispatcher connect to: loopback and unspecified addresses unless
+// AllowLoopback; private, shared, link-local and unique-local ones, and
+// multicast, unless AllowPrivate. address is host:port with host an IP (the
+// resolved address, as net.Dialer.Control sees it).
+func (p URLPolicy) checkDial(address string) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	if i := strings.IndexByte(host, '%'); i >= 0 {
+		host = host[:i]
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return fmt.Errorf("webhook: refusing to connect to %q: not an IP address", host)
+	}
+	switch {
+	case ip.IsLoopback() || ip.IsUnspecified():
+		if !p.AllowLoopback {
+			return fmt.Errorf("webhook: refusing to connect to %s: a loopback address", ip)
+		}
+	case ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsMulticast() || sharedAddressSpace.Contains(ip):
+		if !p.AllowPrivate {
+			return fmt.Errorf("webhook: refusing to connect to %s: a private or link-local address (set webhook_allow_private to allow)", ip)
+		}
+	}
+	return nil
+}
+
+// sharedAddressSpace is RFC 6598's carrier-grade NAT range.
+var sharedAddressSpace = &net.IPNet{IP: net.IPv4(100, 64, 0, 0), Mask: net.CIDRMask(10, 32)}
 
 // Check returns nil if raw is an acceptable webhook URL, and otherwise an
 // error of kind errs.EInvalid with one violation of property "webhookUrl"
