@@ -484,3 +484,56 @@ func concurrentRefunds(t *testing.T, h *apptest.Harness) {
 func TestConcurrentRefundsRespectTheCap(t *testing.T) {
 	concurrentRefunds(t, apptest.Boot(t, apptest.Options{}))
 }
+
+// TestPixBadBodiesNever500 sends malformed bodies, parameters and paths to
+// the issue-4 endpoints: every answer is a 4xx problem, never a 500.
+func TestPixBadBodiesNever500(t *testing.T) {
+	h := apptest.Boot(t, apptest.Options{})
+	c := h.PixClient()
+	ctx := context.Background()
+	cob := newCob(t, c, h.Sandbox.Pix.Chave, "badbody0000000000000000000000001", "10.00")
+	p := payCode(t, h, cob.PixCopiaECola)
+	cert := h.DemoCertificate()
+	hc := h.Client(&cert)
+	tok, err := c.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := []string{``, `null`, `[]`, `"x"`, `{`, `{"valor":1}`, `{"valor":null}`, `{"valor":"-1.00"}`, `{"valor":"1e3"}`,
+		`{"valor":"10.00","natureza":7}`, `{"valor":"1.00","descricao":"` + strings.Repeat("x", 141) + `"}`, `{"webhookUrl":[]}`,
+		`{"webhookUrl":"` + strings.Repeat("a", 5000) + `"}`, `{"pixCopiaECola":123}`, `{"pixCopiaECola":"` + strings.Repeat("0", 600) + `"}`,
+		`{"pixCopiaECola":"000201","valor":"abc"}`, `{"status":"QUALQUER"}`, "\x00\xff"}
+	type target struct{ method, path string }
+	api := h.APIURL() + "/api/v2"
+	targets := []target{
+		{"PUT", api + "/pix/" + p.EndToEndID + "/devolucao/d1"},
+		{"PUT", api + "/pix/" + p.EndToEndID + "/devolucao/" + strings.Repeat("x", 40)},
+		{"PUT", api + "/pix/%00/devolucao/d1"},
+		{"PUT", api + "/webhook/" + h.Sandbox.Pix.Chave},
+		{"GET", api + "/pix?inicio=ontem&fim=hoje"},
+		{"GET", api + "/pix?inicio=2026-01-01T00:00:00Z&fim=2026-01-02T00:00:00Z&paginacao.itensPorPagina=-1&txIdPresente=talvez"},
+		{"GET", api + "/webhook?paginacao.paginaAtual=x"},
+		{"GET", api + "/pix/" + strings.Repeat("E", 300)},
+	}
+	for _, tg := range targets {
+		for _, b := range bodies {
+			req, _ := http.NewRequest(tg.method, tg.path, strings.NewReader(b))
+			req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			req.Header.Set("Content-Type", "application/json")
+			resp, body := apptest.Do(t, hc, req)
+			if resp.StatusCode >= 500 || resp.StatusCode < 400 && tg.method == "PUT" {
+				t.Errorf("%s %s body %.40q: %d %.200s", tg.method, tg.path, b, resp.StatusCode, body)
+			}
+		}
+	}
+	for _, path := range []string{"/sandbox/v1/payments", "/sandbox/v1/devolucoes/" + p.EndToEndID + "/nada", "/sandbox/v1/devolucoes/x/y"} {
+		for _, b := range bodies {
+			if status, body := h.Control("POST", path, b); status >= 500 || status < 400 {
+				t.Errorf("POST %s body %.40q: %d %.200s", path, b, status, body)
+			}
+		}
+	}
+	if status, body := h.Control("GET", "/sandbox/v1/webhook-deliveries?limit=-5", ""); status != http.StatusBadRequest {
+		t.Errorf("deliveries with a negative limit: %d %s", status, body)
+	}
+}
