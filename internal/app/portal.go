@@ -26,6 +26,8 @@ func (a *App) setupPortal(cfg *config.Config, webMux *http.ServeMux) error {
 		// The webhook client certificate download: wired by the lead
 		// once the webhook code offers it; nil renders "not available".
 		WebhookCertPEM: func(context.Context) ([]byte, error) { return a.WebhookCertPEM, nil },
+		// Banking API provisioning pages (seed 002) over a.Banking.
+		Banking: a.Banking,
 	})
 	if err != nil {
 		return err

@@ -57,6 +57,9 @@ type Account struct {
 type Store interface {
 	CreateBankingAccount(ctx context.Context, a *Account) error
 	BankingAccount(ctx context.Context, id string) (*Account, error)
+	// BankingAccountsByDocument lists the accounts of the CPF/CNPJ
+	// document, by id (the developer portal's list).
+	BankingAccountsByDocument(ctx context.Context, document string) ([]Account, error)
 	// BindBankingCertificate binds thumbprint to clientID unless the
 	// credential already has max certificates bound that are active at now
 	// (error with Code CodeMaxCertificates); the credential row is locked so
@@ -74,6 +77,8 @@ type Store interface {
 
 	CreateCertificate(ctx context.Context, c *pki.CertificateRecord) error
 	CertificateByThumbprint(ctx context.Context, thumbprint string) (*pki.CertificateRecord, error)
+	// Certificates lists owner's certificates of type t, oldest first.
+	Certificates(ctx context.Context, owner string, t pki.CertType) ([]pki.CertificateRecord, error)
 	RevokeCertificate(ctx context.Context, serial, reason string, at time.Time) error
 }
 

@@ -43,6 +43,31 @@ func (s *session) BankingAccount(ctx context.Context, id string) (*banking.Accou
 	return &a, nil
 }
 
+// BankingAccountsByDocument lists the accounts whose holder has the CPF/CNPJ
+// document, by id. None is an empty list.
+func (s *session) BankingAccountsByDocument(ctx context.Context, document string) ([]banking.Account, error) {
+	rows, err := s.read(ctx, `SELECT account_id, holder, document, balance_centavos, blocked_centavos, created_at, updated_at
+		FROM banking_accounts WHERE document = ? ORDER BY account_id`, document)
+	if err != nil {
+		return nil, s.fail(err, "list banking accounts", "", "")
+	}
+	defer rows.Close()
+	var out []banking.Account
+	for rows.Next() {
+		var a banking.Account
+		var created, updated int64
+		if err := rows.Scan(&a.ID, &a.Holder, &a.Document, &a.Balance, &a.Blocked, &created, &updated); err != nil {
+			return nil, s.fail(err, "list banking accounts", "", "")
+		}
+		a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(updated)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "list banking accounts", "", "")
+	}
+	return out, nil
+}
+
 // BindBankingCertificate binds thumbprint to clientID unless max of the
 // certificates already bound are active at now (not revoked, not expired):
 // then it fails with Code banking.CodeMaxCertificates. The credential row is

@@ -23,6 +23,7 @@ func init() {
 		{"BindBankingCertificate/AtMostTwoActive", testBindBankingMax},
 		{"BindBankingCertificate/ConcurrentBindsKeepTwo", testBindBankingConcurrent},
 		{"SetAllowedCIDRs/ReplacesSortedAndErrNotFound", testSetAllowedCIDRs},
+		{"BankingAccountsByDocument/ListsTheHoldersAccounts", testBankingAccountsByDocument},
 	} {
 		cobTests = append(cobTests, struct {
 			name string
@@ -131,4 +132,35 @@ func testSetAllowedCIDRs(t *testing.T, s banking.Store) {
 		t.Errorf("AllowedCIDRs after clearing: %v", c.AllowedCIDRs)
 	}
 	wantKind(t, "SetAllowedCIDRs unknown", s.SetAllowedCIDRs(ctx, "nobody", []string{"10.0.0.0/8"}), errs.ENotFound)
+}
+
+func testBankingAccountsByDocument(t *testing.T, s banking.Store) {
+	ctx := t.Context()
+	for _, a := range []banking.Account{
+		{ID: "0116-471406", Holder: "EMPRESA LTDA", Document: "12345678000195", CreatedAt: T0, UpdatedAt: T0},
+		{ID: "123", Holder: "EMPRESA LTDA", Document: "12345678000195", Balance: 100, CreatedAt: At(time.Second), UpdatedAt: At(time.Second)},
+		{ID: "0200-1", Holder: "OUTRA LTDA", Document: "11222333000181", CreatedAt: T0, UpdatedAt: T0},
+	} {
+		wantOK(t, "CreateBankingAccount", s.CreateBankingAccount(ctx, &a))
+	}
+	got, err := s.BankingAccountsByDocument(ctx, "12345678000195")
+	wantOK(t, "BankingAccountsByDocument", err)
+	var ids []string
+	for _, a := range got {
+		ids = append(ids, a.ID)
+		if a.Document != "12345678000195" || a.Holder != "EMPRESA LTDA" {
+			t.Errorf("account %s: %+v", a.ID, a)
+		}
+	}
+	if !slices.Equal(ids, []string{"0116-471406", "123"}) {
+		t.Errorf("BankingAccountsByDocument = %v, want [0116-471406 123]", ids)
+	}
+	if got[1].Balance != 100 || !got[1].CreatedAt.Equal(Stored(At(time.Second))) {
+		t.Errorf("account 123 read back as %+v", got[1])
+	}
+	none, err := s.BankingAccountsByDocument(ctx, "98765432000198")
+	wantOK(t, "BankingAccountsByDocument none", err)
+	if len(none) != 0 {
+		t.Errorf("BankingAccountsByDocument of a stranger = %v", none)
+	}
 }

@@ -60,6 +60,9 @@ type Deps struct {
 	// WebhookCertPEM returns the certificate webhook callbacks present;
 	// nil means not available yet.
 	WebhookCertPEM func(ctx context.Context) ([]byte, error)
+	// Banking provisions Banking API accounts, certificates and
+	// credentials (banking.go); nil leaves those pages out.
+	Banking BankingService
 }
 
 // Server is the portal's HTTP surface.
@@ -93,7 +96,7 @@ func New(d Deps) (*Server, error) {
 		},
 		"join": strings.Join,
 	}
-	for _, name := range pageNames {
+	for _, name := range append(pageNames, bankingPages...) {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -126,6 +129,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	m.HandleFunc("GET /portal/arquivos/{id}/download/{kind}", s.auth(s.download))
 	m.HandleFunc("GET /portal/arquivos/{id}/credencial", s.auth(s.credentialForm))
 	m.HandleFunc("POST /portal/arquivos/{id}/credencial", s.auth(s.generateCredential))
+	if s.d.Banking != nil {
+		s.registerBanking(m)
+	}
 	m.Handle("GET /portal/static/", http.StripPrefix("/portal/", http.FileServerFS(assets)))
 	m.HandleFunc("/portal/", s.page(func(w http.ResponseWriter, r *http.Request, b base) error {
 		return errs.New(errs.ENotFound, "Página não encontrada.")
@@ -144,6 +150,7 @@ type base struct {
 	Problems []string
 	Errors   map[string]string // field → message
 	Sandbox  bool
+	Banking  bool   // the Banking API pages are served
 	token    string // the session token, when logged in
 }
 
@@ -176,7 +183,7 @@ func (s *Server) page(h handler) http.HandlerFunc {
 		hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		hdr.Set("X-Content-Type-Options", "nosniff")
 		hdr.Set("Referrer-Policy", "same-origin")
-		b := base{Sandbox: s.d.Portal.AutoApprove()}
+		b := base{Sandbox: s.d.Portal.AutoApprove(), Banking: s.d.Banking != nil}
 		b.CSRF = s.csrfToken(w, r)
 		if r.Method == http.MethodPost && !s.csrfOK(r) {
 			s.renderError(w, r, b, errs.New(errs.EForbidden, "A página expirou ou veio de outro site. Volte, recarregue a página e tente de novo."))

@@ -41,3 +41,6 @@ CREATE TABLE banking_accounts (
 	created_at       BIGINT NOT NULL,
 	updated_at       BIGINT NOT NULL
 );
+
+-- The portal lists a CPF/CNPJ's accounts (BankingAccountsByDocument).
+CREATE INDEX banking_accounts_by_document ON banking_accounts (document, account_id);

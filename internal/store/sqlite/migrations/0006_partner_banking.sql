@@ -41,3 +41,6 @@ CREATE TABLE banking_accounts (
 	created_at       INTEGER NOT NULL,
 	updated_at       INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The portal lists a CPF/CNPJ's accounts (BankingAccountsByDocument).
+CREATE INDEX banking_accounts_by_document ON banking_accounts (document, account_id);
