@@ -255,7 +255,15 @@ func testClaimConcurrent(t *testing.T, s Backend) {
 		t.Error(err)
 	}
 	if len(seen) != rows {
-		t.Errorf("claimed %d distinct rows, want %d", len(seen), rows)
+		// Say which rows were left, and in what state, for the diagnosis.
+		left, _, _ := s.Notifications(context.Background(), webhook.NotificationFilter{Limit: rows})
+		var missing []string
+		for _, n := range left {
+			if _, ok := seen[n.ID]; !ok {
+				missing = append(missing, fmt.Sprintf("%d(%s claim=%q until=%s next=%s)", n.ID, n.Status, n.Claim, n.ClaimedUntil.Format(time.RFC3339), n.NextAttempt.Format(time.RFC3339)))
+			}
+		}
+		t.Errorf("claimed %d distinct rows, want %d; unclaimed: %v", len(seen), rows, missing)
 	}
 }
 
