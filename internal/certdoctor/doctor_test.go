@@ -403,6 +403,18 @@ func TestSicrediSubject(t *testing.T) {
 	if _, err := certdoctor.SicrediSubject("joao", "123.456.789-09"); err != nil {
 		t.Errorf("CPF: %v", err)
 	}
+	// The alphanumeric CNPJ (July 2026): 12 digits or capital letters, then
+	// two check digits; written in lower case it is read in capitals.
+	an, err := certdoctor.SicrediSubject("empresa", "12.abc.345/01de-35")
+	if err != nil {
+		t.Fatalf("alphanumeric CNPJ: %v", err)
+	}
+	if last := an.ExtraNames[len(an.ExtraNames)-1]; last.Value != "urn:cpfcnpj:12ABC34501DE35" {
+		t.Errorf("alphanumeric CNPJ serialNumber = %v", last.Value)
+	}
+	if _, err := certdoctor.SicrediSubject("empresa", "12ABC34501DEXY"); err == nil {
+		t.Error("a CNPJ whose check digits are letters was accepted")
+	}
 }
 
 func TestConvertToPEM(t *testing.T) {

@@ -34,6 +34,10 @@ var (
 
 var sicrediNome = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 
+// sicrediDoc is a CPF (11 digits) or a CNPJ, numeric or alphanumeric (12
+// digits or capital letters and 2 check digits, the format from July 2026).
+var sicrediDoc = regexp.MustCompile(`^(?:[0-9]{11}|[0-9A-Z]{12}[0-9]{2})$`)
+
 // SicrediSubject returns the subject seed 000 Anexo IV prescribes for the
 // CSR of an API Pix Sicredi certificate, attribute for attribute and in the
 // same order as its `openssl req -subj`:
@@ -60,8 +64,9 @@ func SicrediSubject(nome, cpfcnpj string) (pkix.Name, error) {
 		}
 		return r
 	}, cpfcnpj)
-	if strings.Trim(doc, "0123456789") != "" || (len(doc) != 11 && len(doc) != 14) {
-		return pkix.Name{}, errors.New("certdoctor: CPF/CNPJ: give the CPF (11 digits) or CNPJ (14 digits), numbers only")
+	doc = strings.ToUpper(doc)
+	if !sicrediDoc.MatchString(doc) {
+		return pkix.Name{}, errors.New("certdoctor: CPF/CNPJ: give the CPF (11 digits) or the CNPJ (14 characters: 12 digits or capital letters, as the alphanumeric CNPJ allows, then 2 check digits)")
 	}
 	return pkix.Name{ExtraNames: sicrediNames(nome, doc)}, nil
 }

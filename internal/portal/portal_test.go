@@ -449,3 +449,23 @@ func TestLoginThrottle(t *testing.T) {
 		t.Fatalf("after the window: %v", err)
 	}
 }
+
+// TestAlphanumericCNPJ: an associado with an alphanumeric CNPJ (July 2026)
+// opens a chamado and registers a CSR whose subject carries it.
+func TestAlphanumericCNPJ(t *testing.T) {
+	e := newEnv(t)
+	s := e.service(true)
+	ctx := context.Background()
+	dev, err := s.SignUp(ctx, "Dev", "alfa@example.com", "senha comprida")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.OpenChamado(ctx, dev, portal.TipoAcessoAPIPix, "12.ABC.345/01DE-35", "ADESAO-ALFA"); err != nil {
+		t.Fatalf("chamado with an alphanumeric CNPJ: %v", err)
+	}
+	req := csrRequest()
+	req.Documento, req.Conta = "12ABC34501DE35", "999002"
+	if _, err := s.RegisterCSR(ctx, dev, req); err != nil {
+		t.Fatalf("CSR with an alphanumeric CNPJ: %v", err)
+	}
+}
