@@ -359,17 +359,32 @@ func (s *session) ClaimLoteItens(ctx context.Context, claim string, now time.Tim
 	if s.sh.forUpdate != "" {
 		skip = s.sh.forUpdate + " SKIP LOCKED"
 	}
-	var out []pix.LoteItem
-	err = s.write(ctx, func(s *session) error {
-		out = out[:0]
-		t := micros(now)
-		rows, err := s.w.QueryContext(ctx, s.q(`UPDATE lote_itens SET claim = ?, claim_ate = ?
+	t := micros(now)
+	query := `UPDATE lote_itens SET claim = ?, claim_ate = ?
 			WHERE (documento, lote_id, txid) IN (
 				SELECT documento, lote_id, txid FROM lote_itens
 				WHERE pedido IS NOT NULL AND claim_ate <= ?
-				ORDER BY updated_at, lote_id, pos LIMIT ?`+skip+`)
+				ORDER BY updated_at, lote_id, pos LIMIT ?)
 			AND pedido IS NOT NULL AND claim_ate <= ?
-			RETURNING `+loteItemColumns(false)), claim, micros(now.Add(lease)), t, limit, t)
+			RETURNING ` + loteItemColumns(false)
+	args := []any{claim, micros(now.Add(lease)), t, limit, t}
+	if skip != "" {
+		// PostgreSQL: pick and lock once, then update exactly those rows
+		// (see the webhook outbox's Claim for why not IN (SELECT ... SKIP
+		// LOCKED)).
+		query = `WITH picked AS MATERIALIZED (
+				SELECT documento, lote_id, txid FROM lote_itens
+				WHERE pedido IS NOT NULL AND claim_ate <= ?
+				ORDER BY updated_at, lote_id, pos LIMIT ?` + skip + `)
+			UPDATE lote_itens l SET claim = ?, claim_ate = ?
+			FROM picked WHERE l.documento = picked.documento AND l.lote_id = picked.lote_id AND l.txid = picked.txid
+			RETURNING ` + qualified("l", loteItemColumns(false))
+		args = []any{t, limit, claim, micros(now.Add(lease))}
+	}
+	var out []pix.LoteItem
+	err = s.write(ctx, func(s *session) error {
+		out = out[:0]
+		rows, err := s.w.QueryContext(ctx, s.q(query), args...)
 		if err != nil {
 			return s.fail(err, "claim lote items", "", "")
 		}
