@@ -73,9 +73,6 @@ func (a *App) setupWebhooks(ctx context.Context, cfg *config.Config) error {
 	a.Pix.WebhookPolicy = policy
 	a.Pix.Notify = a.Webhooks.Notify
 	a.Pix.DevolucaoDelay = time.Duration(cfg.RefundDelay)
-	if a.Pix.DevolucaoDelay == 0 {
-		a.Pix.DevolucaoDelay = -1 // at once
-	}
 
 	// Rows a previous run of this process held are free again at once
 	// (SQLite; on PostgreSQL their leases run out as usual).

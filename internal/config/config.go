@@ -294,13 +294,7 @@ func (c *Config) loadEnv(getenv func(string) string) {
 	if v := getenv("BRASA_TLS_HOSTS"); v != "" {
 		c.TLSHosts = strings.Split(v, ",")
 	}
-	if v := getenv("BRASA_TOKEN_TTL"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			c.TokenTTL = Duration(d)
-		} else {
-			c.TokenTTL = -1 // reported by Validate
-		}
-	}
+	envDuration(&c.TokenTTL, "BRASA_TOKEN_TTL")
 	if v := getenv("BRASA_MAX_BODY_BYTES"); v != "" {
 		var n int64
 		if _, err := fmt.Sscan(v, &n); err == nil {

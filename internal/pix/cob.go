@@ -45,8 +45,8 @@ type Service struct {
 	// empty).
 	ISPB string
 	// DevolucaoDelay is how long a devolução stays EM_PROCESSAMENTO before
-	// [Service.ProcessDevolucoes] settles it: 0 means
-	// [DefaultDevolucaoDelay], a negative value at once.
+	// [Service.ProcessDevolucoes] settles it ([DefaultDevolucaoDelay] from
+	// NewService; 0 settles at once).
 	DevolucaoDelay time.Duration
 	// WebhookPolicy decides which webhook URLs PUT /webhook/{chave}
 	// accepts.
@@ -72,7 +72,7 @@ func NewService(store Store, c clock.Clock, webURL string) *Service {
 	if c == nil {
 		c = clock.System
 	}
-	return &Service{store: store, clock: c, WebURL: webURL, devolucaoWake: make(chan struct{}, 1), loteWakeCh: make(chan struct{}, 1),
+	return &Service{store: store, clock: c, WebURL: webURL, DevolucaoDelay: DefaultDevolucaoDelay, devolucaoWake: make(chan struct{}, 1), loteWakeCh: make(chan struct{}, 1),
 		recebedores: ttlcache.New[string, *Recebedor](500*time.Millisecond, 10_000),
 		chaves:      ttlcache.New[string, *Chave](500*time.Millisecond, 100_000)}
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // DefaultDevolucaoDelay is how long a devolução stays EM_PROCESSAMENTO
-// before the refund processor settles it, when Service.DevolucaoDelay is 0.
+// before the refund processor settles it, unless Service.DevolucaoDelay is
+// changed.
 const DefaultDevolucaoDelay = 2 * time.Second
 
 const msgDevolucaoInvalida = "A presente requisição de devolução não respeita o schema ou não faz sentido semanticamente."
@@ -97,7 +98,7 @@ func (s *Service) CreateDevolucao(ctx context.Context, documento, e2eid, id stri
 		}
 		d := &DevolucaoRecord{Documento: documento, EndToEndID: e2eid, ID: id, RtrID: NewRtrID(s.ispb(), now), Valor: valor,
 			Natureza: natureza, Descricao: req.Descricao, Status: pixapi.DevolucaoEmProcessamento, Solicitacao: now,
-			LiquidarEm: now.Add(s.devolucaoDelay())}
+			LiquidarEm: now.Add(max(s.DevolucaoDelay, 0))}
 		if err := tx.CreateDevolucao(ctx, d); err != nil {
 			if errs.Is(err, errs.EConflict) {
 				return &errs.Error{Kind: errs.EInvalid, Message: msgDevolucaoInvalida, Violations: []errs.Violation{{Property: "id",
@@ -257,16 +258,6 @@ func (s *Service) wakeDevolucoes() {
 	case s.devolucaoWake <- struct{}{}:
 	default:
 	}
-}
-
-func (s *Service) devolucaoDelay() time.Duration {
-	if s.DevolucaoDelay > 0 {
-		return s.DevolucaoDelay
-	}
-	if s.DevolucaoDelay < 0 {
-		return 0
-	}
-	return DefaultDevolucaoDelay
 }
 
 func (s *Service) ispb() string {

@@ -165,27 +165,21 @@ func (s *Server) getDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	nf := webhook.NotificationFilter{Chave: q.Get("chave"), EndToEndID: q.Get("endToEndId"), Offset: offset, Limit: limit}
+	e2e := q.Get("endToEndId")
+	nf := webhook.NotificationFilter{Chave: q.Get("chave"), EndToEndID: e2e, Offset: offset, Limit: limit}
+	if e2e != "" {
+		nf.Offset, nf.Limit = 0, 1000 // a Pix has a handful: page them below, with its attempts
+	}
 	ns, ntotal, err := s.d.Deliveries.Notifications(ctx, nf)
 	if err != nil {
 		s.writeErr(w, r, err)
 		return
 	}
 	page := DeliveriesPage{Deliveries: []Delivery{}, Notifications: []Notification{}, TotalNotifications: ntotal}
-	for _, n := range ns {
-		page.Notifications = append(page.Notifications, Notification{ID: n.ID, Kind: string(n.Kind), EndToEndID: n.EndToEndID, Chave: n.Chave,
-			WebhookURL: n.WebhookURL, Status: string(n.Status), Attempts: n.Attempts, CreatedAt: stamp(n.CreatedAt),
-			NextAttempt: stamp(n.NextAttempt), DeliveredAt: stamp(n.DeliveredAt)})
-	}
 	var attempts []webhook.Attempt
-	if e2e := q.Get("endToEndId"); e2e != "" {
-		// The attempts of that Pix's notifications.
-		all, _, err := s.d.Deliveries.Notifications(ctx, webhook.NotificationFilter{EndToEndID: e2e, Limit: 1000})
-		if err != nil {
-			s.writeErr(w, r, err)
-			return
-		}
-		for _, n := range all {
+	if e2e != "" {
+		// The attempts that carried this Pix's notifications.
+		for _, n := range ns {
 			as, _, err := s.d.Deliveries.Attempts(ctx, webhook.AttemptFilter{NotificationID: n.ID, Limit: 1000})
 			if err != nil {
 				s.writeErr(w, r, err)
@@ -195,12 +189,18 @@ func (s *Server) getDeliveries(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Total = len(attempts)
 		attempts = attempts[min(offset, len(attempts)):min(offset+limit, len(attempts))]
+		ns = ns[min(offset, len(ns)):min(offset+limit, len(ns))]
 	} else {
 		attempts, page.Total, err = s.d.Deliveries.Attempts(ctx, webhook.AttemptFilter{Chave: q.Get("chave"), Offset: offset, Limit: limit})
 		if err != nil {
 			s.writeErr(w, r, err)
 			return
 		}
+	}
+	for _, n := range ns {
+		page.Notifications = append(page.Notifications, Notification{ID: n.ID, Kind: string(n.Kind), EndToEndID: n.EndToEndID, Chave: n.Chave,
+			WebhookURL: n.WebhookURL, Status: string(n.Status), Attempts: n.Attempts, CreatedAt: stamp(n.CreatedAt),
+			NextAttempt: stamp(n.NextAttempt), DeliveredAt: stamp(n.DeliveredAt)})
 	}
 	for _, a := range attempts {
 		page.Deliveries = append(page.Deliveries, Delivery{ID: a.ID, At: stamp(a.At), Chave: a.Chave, URL: a.URL, StatusCode: a.StatusCode,
