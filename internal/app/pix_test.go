@@ -494,7 +494,9 @@ func TestPixBadBodiesNever500(t *testing.T) {
 	cob := newCob(t, c, h.Sandbox.Pix.Chave, "badbody0000000000000000000000001", "10.00")
 	p := payCode(t, h, cob.PixCopiaECola)
 	cert := h.DemoCertificate()
-	hc := h.Client(&cert)
+	// Every answer is also checked against the spec: a problem+json body
+	// whose type and status agree.
+	hc := spectest.Load(t).Client(t, h.Client(&cert))
 	tok, err := c.Token(ctx)
 	if err != nil {
 		t.Fatal(err)
