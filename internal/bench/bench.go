@@ -246,6 +246,11 @@ func newRunner(opts Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
+	u, err := url.Parse(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("bench: URL: %w", err)
+	}
+	newChainCache(tlsConf.RootCAs, u.Hostname()).install(tlsConf)
 	switch opts.KeyExchange {
 	case "":
 	case "x25519":
