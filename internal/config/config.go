@@ -419,7 +419,7 @@ func (c *Config) Validate() error {
 	default:
 		add("log_format %q must be json or text", c.LogFormat)
 	}
-	if c.DataDir == "" && !c.IsPostgres() && c.DB == "" {
+	if c.DataDir == "" && c.DB == "" && c.Mode != ModeServe { // serve says it below
 		add("db is required (a SQLite file path or a postgres:// URL), or data_dir for the default SQLite file")
 	}
 	if c.IsPostgres() {

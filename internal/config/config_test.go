@@ -102,6 +102,9 @@ func TestServeRequiresMasterKeyAndDB(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "master_key_file") || !strings.Contains(err.Error(), "db is required") {
 		t.Errorf("Validate() = %v, want the missing master key and db reported", err)
 	}
+	if n := strings.Count(err.Error(), "db is required"); n != 1 {
+		t.Errorf("the missing db is reported %d times, want once:\n%v", n, err)
+	}
 	c.MasterKeyHex = strings.Repeat("0f", 32)
 	c.DB = filepath.Join(t.TempDir(), "b.db")
 	if err := c.Validate(); err != nil {
