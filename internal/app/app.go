@@ -40,6 +40,7 @@ import (
 	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/internal/portal"
 	"github.com/brasa-dev/brasa/internal/psc"
+	"github.com/brasa-dev/brasa/internal/ratelimit"
 	"github.com/brasa-dev/brasa/internal/sandbox"
 	"github.com/brasa-dev/brasa/internal/sisgru"
 	"github.com/brasa-dev/brasa/internal/store"
@@ -240,7 +241,8 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	apiMux := http.NewServeMux()
 	api.RegisterOps(apiMux, a.Store, a.Metrics)
 	pixSrv.Register(apiMux)
-	sisgruhttp.New(sisgruhttp.Deps{Log: a.Log, Store: a.Store, Auth: sisgru.NewAuthenticator(a.Store, a.Clock.Now), BaseURL: cfg.APIURL}).Register(apiMux)
+	sisgruSrv := sisgruhttp.New(sisgruhttp.Deps{Log: a.Log, Store: a.Store, Auth: sisgru.NewAuthenticator(a.Store, a.Clock.Now), BaseURL: cfg.APIURL})
+	sisgruSrv.Register(apiMux)
 	if cfg.Mode == config.ModeSandbox {
 		a.Payer = &sandbox.Payer{Pix: a.Pix, Client: a.payerClient(cfg), Roots: a.CA.Pool(), Clock: a.Clock}
 		sandboxhttp.New(sandboxhttp.Deps{Log: a.Log, Clock: a.SandboxClock, AdminToken: a.Sandbox.AdminToken,
@@ -250,12 +252,14 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	// provisioning API (/admin/v1/banking/...) takes sandbox.json's
 	// admin_token in the sandbox and banking.AdminToken(pepper) in serve
 	// (`brasa banking admin-token` prints it).
-	banklyhttp.New(banklyhttp.Deps{Log: a.Log, Partner: a.Partner, Certs: certs}).Register(apiMux)
+	banklySrv := banklyhttp.New(banklyhttp.Deps{Log: a.Log, Partner: a.Partner, Certs: certs})
+	banklySrv.Register(apiMux)
 	bankingAdmin := banking.AdminToken(pepper)
 	if a.Sandbox != nil {
 		bankingAdmin = a.Sandbox.AdminToken
 	}
-	bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin}).Register(apiMux)
+	bankingSrv := bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin})
+	bankingSrv.Register(apiMux)
 	// PSC (seed 004): /v0/oauth/... and the push status endpoint; in the
 	// sandbox also POST /sandbox/v1/psc/approvals (admin token).
 	pscSrv.Register(apiMux)
@@ -281,12 +285,29 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 
 	clientCAs := a.CA.Pool()
 	clientCAs.AddCert(a.CA.Intermediate)
+	// 429 past cfg.RateLimit, in the dialect of the surface asked (DESIGN.md
+	// "Security model"); one limiter per listener, real time (not the
+	// sandbox clock).
+	tooMany := api.BySurface(pixSrv.RenderError, map[string]func(http.ResponseWriter, *http.Request, error){
+		sisgruhttp.Prefix + "/": sisgruSrv.RenderError,
+		"/partners":             banklySrv.RenderError,
+		"/connect/token":        banklySrv.RenderError,
+		"/oauth2/":              banklySrv.RenderError,
+		"/public/gw_banking/":   bankingSrv.RenderError,
+		"/admin/v1/banking":     bankingSrv.RenderError,
+		"/v0/":                  pscSrv.RenderError,
+		"/valid/":               pscSrv.RenderError,
+	})
 	a.apiSrv = a.newServer(api.Chain(apiMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "api"), a.Metrics.Instrument("api"),
+		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), tooMany, api.IsOps),
 		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 12 MiB
 		pki.ServerTLSConfig(apiCert, tls.RequestClientCert, clientCAs))
 	a.webSrv = a.newServer(api.Chain(webMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "web"), a.Metrics.Instrument("web"),
+		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), func(w http.ResponseWriter, r *http.Request, err error) {
+			http.Error(w, "Muitas requisições; tente novamente mais tarde.", http.StatusTooManyRequests)
+		}, api.IsOps),
 		api.Recover(a.Log, func(w http.ResponseWriter, r *http.Request, err error) {
 			http.Error(w, "Erro interno do servidor.", http.StatusInternalServerError)
 		}), api.MaxBody(cfg.MaxBodyBytes)),

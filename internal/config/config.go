@@ -10,6 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -71,6 +72,14 @@ type Config struct {
 	TokenTTL Duration `json:"token_ttl"`
 	// MaxBodyBytes limits request bodies (default 1 MiB); larger bodies get 413.
 	MaxBodyBytes int64 `json:"max_body_bytes"`
+	// RateLimit is how many requests per second one client may make to each
+	// listener of this instance, on average (default 500; 0 turns the limit
+	// off). A client is its TLS client certificate, else its IP address.
+	// Past it, requests get 429 with Retry-After.
+	RateLimit float64 `json:"rate_limit"`
+	// RateLimitBurst is how many requests a client may make at once (default
+	// twice RateLimit).
+	RateLimitBurst int `json:"rate_limit_burst"`
 
 	// WebhookCAFiles are PEM files of extra CAs trusted for the webhook
 	// receivers' server certificates, besides the system roots (the sandbox
@@ -129,6 +138,7 @@ func Defaults(mode Mode) Config {
 		ISPB:            "01181521",
 		TokenTTL:        Duration(time.Hour),
 		MaxBodyBytes:    1 << 20,
+		RateLimit:       500,
 		WebhookDeadline: Duration(24 * time.Hour),
 		RefundDelay:     Duration(2 * time.Second),
 		LogLevel:        "info",
@@ -166,6 +176,8 @@ func Load(mode Mode, args []string, getenv func(string) string) (*Config, error)
 	fs.BoolVar(&f.WebhookAllowPrivate, "webhook-allow-private", false, "let webhook receivers be on private or link-local addresses")
 	webhookDeadline := fs.Duration("webhook-deadline", 0, "how long webhook notifications are retried (default 24h)")
 	refundDelay := fs.Duration("refund-delay", 0, "how long a devolução stays EM_PROCESSAMENTO (default 2s)")
+	fs.Float64Var(&f.RateLimit, "rate-limit", 0, "requests per second per client before 429 (default 500; 0 = no limit)")
+	fs.IntVar(&f.RateLimitBurst, "rate-limit-burst", 0, "requests a client may make at once (default twice --rate-limit)")
 	if mode == ModeSandbox {
 		fs.BoolVar(&c.Reset, "reset", false, "delete the data directory and start over")
 	}
@@ -212,6 +224,10 @@ func Load(mode Mode, args []string, getenv func(string) string) (*Config, error)
 			c.WebhookDeadline = Duration(*webhookDeadline)
 		case "refund-delay":
 			c.RefundDelay = Duration(*refundDelay)
+		case "rate-limit":
+			c.RateLimit = f.RateLimit
+		case "rate-limit-burst":
+			c.RateLimitBurst = f.RateLimitBurst
 		}
 	})
 	c.fill()
@@ -295,6 +311,16 @@ func (c *Config) loadEnv(getenv func(string) string) {
 		c.TLSHosts = strings.Split(v, ",")
 	}
 	envDuration(&c.TokenTTL, "BRASA_TOKEN_TTL")
+	if v := getenv("BRASA_RATE_LIMIT"); v != "" {
+		if _, err := fmt.Sscan(v, &c.RateLimit); err != nil {
+			c.RateLimit = -1 // reported by Validate
+		}
+	}
+	if v := getenv("BRASA_RATE_LIMIT_BURST"); v != "" {
+		if _, err := fmt.Sscan(v, &c.RateLimitBurst); err != nil {
+			c.RateLimitBurst = -1
+		}
+	}
 	if v := getenv("BRASA_MAX_BODY_BYTES"); v != "" {
 		var n int64
 		if _, err := fmt.Sscan(v, &n); err == nil {
@@ -303,6 +329,14 @@ func (c *Config) loadEnv(getenv func(string) string) {
 			c.MaxBodyBytes = -1
 		}
 	}
+}
+
+// Burst returns RateLimitBurst, or twice RateLimit (at least 1) when it is 0.
+func (c *Config) Burst() int {
+	if c.RateLimitBurst > 0 {
+		return c.RateLimitBurst
+	}
+	return max(1, int(math.Ceil(2*c.RateLimit)))
 }
 
 // fill derives defaults that depend on other settings.
@@ -405,6 +439,12 @@ func (c *Config) Validate() error {
 		if _, err := os.Stat(f); err != nil {
 			add("webhook_ca: %v", err)
 		}
+	}
+	if c.RateLimit < 0 || math.IsNaN(c.RateLimit) || math.IsInf(c.RateLimit, 0) {
+		add("rate_limit must be a number of requests per second, 0 for no limit")
+	}
+	if c.RateLimitBurst < 0 {
+		add("rate_limit_burst must be 0 (twice rate_limit) or more")
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 64<<20 {
 		add("max_body_bytes must be between 1024 and 67108864")

@@ -123,3 +123,37 @@ func TestUnknownFileKeyIsAnError(t *testing.T) {
 		t.Errorf("err = %v, want the unknown key named", err)
 	}
 }
+
+func TestRateLimit(t *testing.T) {
+	load := func(t *testing.T, args []string, e map[string]string) *config.Config {
+		t.Helper()
+		c, err := config.Load(config.ModeSandbox, args, env(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c := load(t, nil, nil)
+	if c.RateLimit != 500 || c.Burst() != 1000 {
+		t.Errorf("default rate %v burst %d, want 500 and 1000", c.RateLimit, c.Burst())
+	}
+	file := filepath.Join(t.TempDir(), "c.json")
+	if err := os.WriteFile(file, []byte(`{"rate_limit": 0}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c := load(t, []string{"--config", file}, nil); c.RateLimit != 0 {
+		t.Errorf("the file's 0 (no limit) was lost: %v", c.RateLimit)
+	}
+	c = load(t, []string{"--rate-limit", "2.5"}, map[string]string{"BRASA_RATE_LIMIT": "100", "BRASA_RATE_LIMIT_BURST": "7"})
+	if c.RateLimit != 2.5 || c.Burst() != 7 {
+		t.Errorf("rate %v burst %d, want the flag's 2.5 and the env's 7", c.RateLimit, c.Burst())
+	}
+	if c := load(t, []string{"--rate-limit", "0.2"}, nil); c.Burst() != 1 {
+		t.Errorf("burst %d at 0.2/s, want at least 1", c.Burst())
+	}
+	c = load(t, nil, map[string]string{"BRASA_RATE_LIMIT": "lots", "BRASA_RATE_LIMIT_BURST": "-3"})
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "rate_limit must") || !strings.Contains(err.Error(), "rate_limit_burst must") {
+		t.Errorf("Validate() = %v, want both bad values reported", err)
+	}
+}

@@ -104,8 +104,9 @@ type oauthError struct {
 
 // RenderError writes err as {"error","error_description"}. Errors without
 // an OAuth code: a body over the limit is 413 invalid_request, other
-// invalid input 400 invalid_request, anything else 500 server_error (logged,
-// never shown).
+// invalid input 400 invalid_request, a client past the rate limit 429
+// too_many_requests (the seed's "To many requests"), anything else 500
+// server_error (logged, never shown).
 func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, err error) {
 	e := errs.As(err)
 	code, status := "", 0
@@ -118,6 +119,9 @@ func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, err error) 
 		code, status = psc.CodeInvalidRequest, http.StatusBadRequest
 	case e != nil && e.Kind == errs.ENotFound:
 		code, status = psc.CodeNotFound, http.StatusNotFound
+	case e != nil && e.Kind == errs.ETooManyRequests: // the per-client rate limit (api.RateLimit)
+		e = psc.Error(psc.CodeTooManyRequests, "To many requests")
+		code, status = e.Code, http.StatusTooManyRequests
 	default:
 		s.log.ErrorContext(r.Context(), "psc request failed", "path", r.URL.Path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, oauthError{"server_error", "Erro interno do servidor"})

@@ -46,7 +46,8 @@ type Options struct {
 	Configure func(*config.Config)
 }
 
-// Boot starts a sandbox app and stops it when the test ends.
+// Boot starts a sandbox app and stops it when the test ends. Tests get the
+// default rate limit; benchmarks run without one.
 func Boot(t testing.TB, o Options) *Harness {
 	t.Helper()
 	dir := o.Dir
@@ -60,6 +61,9 @@ func Boot(t testing.TB, o Options) *Harness {
 	cfg, err := config.Load(config.ModeSandbox, args, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, ok := t.(*testing.B); ok {
+		cfg.RateLimit = 0 // benchmarks measure the server, not its rate limit
 	}
 	if o.Configure != nil {
 		o.Configure(cfg)
