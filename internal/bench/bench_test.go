@@ -143,8 +143,11 @@ func TestRunRequest(t *testing.T) {
 		if got, want := rep.Status[401], rep.Errors; got < 1 || got > int64(opts.Concurrency) || got != want {
 			t.Errorf("Status[401] = %d, Errors = %d, want equal and in [1, %d]", got, want, opts.Concurrency)
 		}
-		if got, limit := f.Conns.Load(), int64(2*opts.Concurrency); got > limit {
-			t.Errorf("server saw %d connections, want <= %d", got, limit)
+		// Kept-alive: far fewer connections than requests. Not a per-worker
+		// bound: under load http.Transport dials afresh when a request starts
+		// before a connection is back in the idle pool (a CI run saw 21).
+		if got, limit := f.Conns.Load(), rep.Requests/4; got > limit {
+			t.Errorf("server saw %d connections for %d requests, want <= %d", got, rep.Requests, limit)
 		}
 		checkLatency(t, rep)
 	})
