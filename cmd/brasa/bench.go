@@ -58,7 +58,12 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return rep.WriteJSON(m.Stdout)
+		err = rep.WriteJSON(m.Stdout)
+	} else {
+		err = rep.WriteText(m.Stdout)
 	}
-	return rep.WriteText(m.Stdout)
+	if n := rep.Status[http.StatusTooManyRequests]; n > 0 {
+		fmt.Fprintf(m.Stderr, "brasa bench: %d requests got 429: the server's per-client rate limit measured itself; start it with --rate-limit 0 (or rate_limit: 0) to measure the server\n", n)
+	}
+	return err
 }
