@@ -9,18 +9,17 @@ import (
 	"time"
 
 	"github.com/brasa-dev/brasa/internal/errs"
+	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/internal/ratelimit"
 )
 
 // RateLimit answers 429 Too Many Requests, with Retry-After in whole seconds
 // (at least 1), to a client past its rate (DESIGN.md "Security model").
-// A client is its TLS client certificate when it presented one (so every
-// connection and address of one integrator shares one bucket), else its IP
-// address. render writes the refusal, an [errs.ETooManyRequests], in the
-// dialect of the surface the request was for. Requests for which exempt
-// returns true (health checks, metrics) are not counted. A nil limiter
-// limits nothing.
-func RateLimit(l *ratelimit.Limiter, render func(http.ResponseWriter, *http.Request, error), exempt func(*http.Request) bool) Middleware {
+// key names the client's bucket ([ClientKey]). render writes the refusal, an
+// [errs.ETooManyRequests], in the dialect of the surface the request was for.
+// Requests for which exempt returns true (health checks, metrics) are not
+// counted. A nil limiter limits nothing.
+func RateLimit(l *ratelimit.Limiter, key func(*http.Request) string, render func(http.ResponseWriter, *http.Request, error), exempt func(*http.Request) bool) Middleware {
 	return func(next http.Handler) http.Handler {
 		if l == nil {
 			return next
@@ -30,7 +29,7 @@ func RateLimit(l *ratelimit.Limiter, render func(http.ResponseWriter, *http.Requ
 				next.ServeHTTP(w, r)
 				return
 			}
-			ok, retry := l.Allow(clientKey(r))
+			ok, retry := l.Allow(key(r))
 			if ok {
 				next.ServeHTTP(w, r)
 				return
@@ -42,18 +41,26 @@ func RateLimit(l *ratelimit.Limiter, render func(http.ResponseWriter, *http.Requ
 	}
 }
 
-// clientKey is the rate-limit bucket of r: "c" + the SHA-256 of the client
-// certificate, or "a" + the remote IP address.
-func clientKey(r *http.Request) string {
-	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-		sum := sha256.Sum256(r.TLS.PeerCertificates[0].Raw)
-		return "c" + string(sum[:])
+// ClientKey returns the rate-limit key of a request: its client certificate
+// when v verifies it (so every connection and address of one integrator
+// shares a bucket), else its IP address. A certificate that does not verify
+// is the address's: anyone can make certificates, and one per request would
+// otherwise be a fresh bucket each time. The certificate key is the SHA-256
+// of the whole certificate. A nil v keys every request by address.
+func ClientKey(v *pki.Verifier) func(*http.Request) string {
+	return func(r *http.Request) string {
+		if v != nil && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+			if leaf, err := v.Verify(r.TLS.PeerCertificates); err == nil {
+				sum := sha256.Sum256(leaf.Raw)
+				return "c" + string(sum[:])
+			}
+		}
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		return "a" + host
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return "a" + host
 }
 
 // BySurface returns an error renderer that picks, by the longest matching

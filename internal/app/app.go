@@ -300,12 +300,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	})
 	a.apiSrv = a.newServer(api.Chain(apiMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "api"), a.Metrics.Instrument("api"),
-		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), tooMany, api.IsOps),
+		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), api.ClientKey(verifier), tooMany, api.IsOps),
 		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 12 MiB
 		pki.ServerTLSConfig(apiCert, tls.RequestClientCert, clientCAs))
 	a.webSrv = a.newServer(api.Chain(webMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "web"), a.Metrics.Instrument("web"),
-		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), func(w http.ResponseWriter, r *http.Request, err error) {
+		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), api.ClientKey(nil), func(w http.ResponseWriter, r *http.Request, err error) {
 			http.Error(w, "Muitas requisições; tente novamente mais tarde.", http.StatusTooManyRequests)
 		}, api.IsOps),
 		api.Recover(a.Log, func(w http.ResponseWriter, r *http.Request, err error) {

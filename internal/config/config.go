@@ -74,7 +74,8 @@ type Config struct {
 	MaxBodyBytes int64 `json:"max_body_bytes"`
 	// RateLimit is how many requests per second one client may make to each
 	// listener of this instance, on average (default 500; 0 turns the limit
-	// off). A client is its TLS client certificate, else its IP address.
+	// off). A client is its TLS client certificate when the brasa CA issued
+	// it, else its IP address.
 	// Past it, requests get 429 with Retry-After.
 	RateLimit float64 `json:"rate_limit"`
 	// RateLimitBurst is how many requests a client may make at once (default
