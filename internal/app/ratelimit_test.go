@@ -10,6 +10,7 @@ import (
 
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/internal/config"
+	"github.com/brasa-dev/brasa/internal/spectest"
 )
 
 // TestRateLimit: a client past rate_limit gets 429 with Retry-After, in the
@@ -20,6 +21,7 @@ func TestRateLimit(t *testing.T) {
 		c.RateLimit, c.RateLimitBurst = 1, 3
 	}})
 	api := h.APIURL()
+	var lastReq *http.Request
 	get := func(c *http.Client, url string) (*http.Response, string) {
 		t.Helper()
 		req, err := http.NewRequest(http.MethodGet, url, nil)
@@ -27,6 +29,7 @@ func TestRateLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp, body := apptest.Do(t, c, req)
+		lastReq = req
 		return resp, string(body)
 	}
 	retryAfter := func(resp *http.Response) int {
@@ -61,6 +64,9 @@ func TestRateLimit(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Errorf("Content-Type = %q", ct)
 	}
+	t.Run("PixProblemMatchesSpec", func(t *testing.T) { // skips without the spec; the rest runs
+		spectest.Load(t).ValidateResponse(t, lastReq, resp.StatusCode, resp.Header, []byte(body))
+	})
 	wait := retryAfter(resp)
 
 	// Health checks and metrics are never refused.
