@@ -64,7 +64,7 @@ func (c *CertChecker) Check(r *http.Request) (*Peer, error) {
 	if r.TLS == nil || len(r.TLS.PeerCertificates) == 0 {
 		return nil, &errs.Error{Kind: errs.EForbidden, Code: CodeCertMissing, Message: "client certificate not presented"}
 	}
-	leaf, err := c.verifier.Verify(r.TLS.PeerCertificates)
+	leaf, digest, err := c.verifier.VerifyDigest(r.TLS.PeerCertificates)
 	if err != nil {
 		code := CodeCertInvalid
 		switch {
@@ -79,7 +79,7 @@ func (c *CertChecker) Check(r *http.Request) (*Peer, error) {
 		}
 		return nil, &errs.Error{Kind: errs.EForbidden, Code: code, Message: "client certificate rejected", Err: err}
 	}
-	p := &Peer{Leaf: leaf, Thumbprint: pki.Thumbprint(leaf)}
+	p := &Peer{Leaf: leaf, Thumbprint: pki.DigestThumbprint(digest)}
 	rec, err := c.record(r.Context(), p.Thumbprint)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
 	"net"
 	"net/http"
 	"strconv"
@@ -50,8 +49,7 @@ func RateLimit(l *ratelimit.Limiter, key func(*http.Request) string, render func
 func ClientKey(v *pki.Verifier) func(*http.Request) string {
 	return func(r *http.Request) string {
 		if v != nil && r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
-			if leaf, err := v.Verify(r.TLS.PeerCertificates); err == nil {
-				sum := sha256.Sum256(leaf.Raw)
+			if _, sum, err := v.VerifyDigest(r.TLS.PeerCertificates); err == nil {
 				return "c" + string(sum[:])
 			}
 		}

@@ -63,7 +63,12 @@ func GenerateKey(random io.Reader, t KeyType) (crypto.Signer, error) {
 // certificate: the "x5t#S256" confirmation value of certificate-bound access
 // tokens (RFC 8705 §3.1) and the JWS "x5t#S256" header (RFC 7515 §4.1.8).
 func Thumbprint(cert *x509.Certificate) string {
-	sum := sha256.Sum256(cert.Raw)
+	return DigestThumbprint(sha256.Sum256(cert.Raw))
+}
+
+// DigestThumbprint returns the thumbprint of the certificate whose SHA-256
+// digest is sum (as [Verifier.VerifyDigest] returns it).
+func DigestThumbprint(sum [sha256.Size]byte) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 

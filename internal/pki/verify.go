@@ -101,13 +101,22 @@ func NewVerifier(roots, intermediates *x509.CertPool, now func() time.Time) *Ver
 //     "any purpose", is refused too) or the leaf is a CA certificate;
 //   - [ErrInvalidCertificate] for any other failure.
 func (v *Verifier) Verify(chain []*x509.Certificate) (*x509.Certificate, error) {
+	leaf, _, err := v.VerifyDigest(chain)
+	return leaf, err
+}
+
+// VerifyDigest is [Verify] that also returns the SHA-256 of the leaf, which
+// it computes anyway (its cache key), so callers that key on the
+// certificate ([DigestThumbprint], rate limits) need not hash it again. The
+// digest is meaningful only when the error is nil.
+func (v *Verifier) VerifyDigest(chain []*x509.Certificate) (_ *x509.Certificate, digest [sha256.Size]byte, _ error) {
 	if len(chain) == 0 || chain[0] == nil {
-		return nil, ErrNoCertificate
+		return nil, digest, ErrNoCertificate
 	}
 	leaf := chain[0]
 	now := v.now()
 	if err := checkDates(leaf, now); err != nil {
-		return nil, err
+		return nil, digest, err
 	}
 
 	key := sha256.Sum256(leaf.Raw)
@@ -115,7 +124,7 @@ func (v *Verifier) Verify(chain []*x509.Certificate) (*x509.Certificate, error) 
 	e, ok := v.cache[key]
 	v.mu.RUnlock()
 	if ok && !now.Before(e.notBefore) && !now.After(e.notAfter) {
-		return leaf, nil
+		return leaf, key, nil
 	}
 
 	opts := x509.VerifyOptions{
@@ -134,16 +143,16 @@ func (v *Verifier) Verify(chain []*x509.Certificate) (*x509.Certificate, error) 
 	}
 	chains, err := leaf.Verify(opts)
 	if err != nil {
-		return nil, classify(err, now)
+		return nil, key, classify(err, now)
 	}
 	if leaf.IsCA {
-		return nil, fmt.Errorf("%w: it is a CA certificate", ErrWrongUsage)
+		return nil, key, fmt.Errorf("%w: it is a CA certificate", ErrWrongUsage)
 	}
 	if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageClientAuth) {
-		return nil, fmt.Errorf("%w: extended key usage lacks clientAuth", ErrWrongUsage)
+		return nil, key, fmt.Errorf("%w: extended key usage lacks clientAuth", ErrWrongUsage)
 	}
 	v.remember(key, window(chains), now)
-	return leaf, nil
+	return leaf, key, nil
 }
 
 // checkDates reports whether now is inside cert's validity period.

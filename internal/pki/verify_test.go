@@ -2,6 +2,7 @@ package pki_test
 
 import (
 	"crypto/ecdsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -273,6 +274,24 @@ func BenchmarkVerifierUncached(b *testing.B) {
 		v := pki.NewVerifier(roots, nil, nil)
 		if _, err := v.Verify(chain); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestVerifyDigest(t *testing.T) {
+	ca, _ := MustNewCA(t, t0)
+	leaf := MustIssueClient(t, ca, MustECKey(t).Public(), 24*time.Hour)
+	v := pki.NewVerifier(ca.Pool(), nil, func() time.Time { return t0.Add(time.Hour) })
+	for _, call := range []string{"verified", "cache hit"} {
+		got, digest, err := v.VerifyDigest([]*x509.Certificate{leaf, ca.Intermediate})
+		if err != nil || got != leaf {
+			t.Fatalf("%s: %v, %v", call, got, err)
+		}
+		if digest != sha256.Sum256(leaf.Raw) {
+			t.Errorf("%s: digest is not the leaf's SHA-256", call)
+		}
+		if pki.DigestThumbprint(digest) != pki.Thumbprint(leaf) {
+			t.Errorf("%s: DigestThumbprint %s, Thumbprint %s", call, pki.DigestThumbprint(digest), pki.Thumbprint(leaf))
 		}
 	}
 }
