@@ -416,39 +416,40 @@ func bankingMessage(field string, err error) error {
 }
 
 func (s *Server) bankingRegisterCert(w http.ResponseWriter, r *http.Request, b base) error {
-	a, err := s.bankingAccount(r, b)
-	if err != nil {
-		return err
-	}
-	data, err := upload(r, "certificado", "do certificado (.crt, .cer ou .pem)")
-	if err == nil {
-		_, err = s.d.Banking.RegisterCertificate(r.Context(), a.ID, data)
-		if err != nil {
-			err = bankingMessage("certificado", err)
-		}
-	}
-	if err != nil {
-		return s.bankingFormError(w, r, b, a, bankingContaPage{CIDRs: "127.0.0.1"}, err)
-	}
-	return s.bankingDone(w, r, a, "certificado")
+	return s.bankingUpload(w, r, b, "certificado", "do certificado (.crt, .cer ou .pem)", "certificado",
+		func(ctx context.Context, accountID string, data []byte) error {
+			_, err := s.d.Banking.RegisterCertificate(ctx, accountID, data)
+			return err
+		})
 }
 
 func (s *Server) bankingIssueCert(w http.ResponseWriter, r *http.Request, b base) error {
+	return s.bankingUpload(w, r, b, "csr", "da requisição (.csr)", "emitido",
+		func(ctx context.Context, accountID string, data []byte) error {
+			_, err := s.d.Banking.IssueCertificate(ctx, accountID, "", data, "", 0)
+			return err
+		})
+}
+
+// bankingUpload handles a form that uploads one file (field, described as
+// what for the missing-file message) and hands it to do for the account;
+// on success it redirects with done, else it shows the form with the error.
+func (s *Server) bankingUpload(w http.ResponseWriter, r *http.Request, b base, field, what, done string,
+	do func(ctx context.Context, accountID string, data []byte) error) error {
 	a, err := s.bankingAccount(r, b)
 	if err != nil {
 		return err
 	}
-	data, err := upload(r, "csr", "da requisição (.csr)")
+	data, err := upload(r, field, what)
 	if err == nil {
-		_, err = s.d.Banking.IssueCertificate(r.Context(), a.ID, "", data, "", 0)
-		if err != nil {
-			err = bankingMessage("csr", err)
+		if err = do(r.Context(), a.ID, data); err != nil {
+			err = bankingMessage(field, err)
 		}
 	}
 	if err != nil {
 		return s.bankingFormError(w, r, b, a, bankingContaPage{CIDRs: "127.0.0.1"}, err)
 	}
-	return s.bankingDone(w, r, a, "emitido")
+	return s.bankingDone(w, r, a, done)
 }
 
 func (s *Server) bankingDownloadCert(w http.ResponseWriter, r *http.Request, b base) error {
