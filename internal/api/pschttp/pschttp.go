@@ -269,21 +269,28 @@ func (s *Server) postUserDiscovery(w http.ResponseWriter, r *http.Request) error
 		Alias string `json:"slot_alias"`
 		Label string `json:"label"`
 	}
-	if len(slots) == 0 {
-		writeJSON(w, http.StatusOK, struct {
-			Status string `json:"status"`
-		}{"N"})
-		return nil
-	}
-	out := struct {
-		Status string `json:"status"`
-		Slots  []slot `json:"slots"`
-	}{Status: "S"}
+	out := make([]slot, 0, len(slots))
 	for _, sl := range slots {
-		out.Slots = append(out.Slots, slot{sl.Alias, sl.Label})
+		out = append(out, slot{sl.Alias, sl.Label})
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeDiscovery(w, "slots", out)
 	return nil
+}
+
+// writeDiscovery writes a discovery answer in the seed's order:
+// {"status":"N"} when nothing was found, else {"status":"S","<key>":items}.
+func writeDiscovery[T any](w http.ResponseWriter, key string, items []T) {
+	if len(items) == 0 {
+		writeJSON(w, http.StatusOK, json.RawMessage(`{"status":"N"}`))
+		return
+	}
+	k, _ := json.Marshal(key)
+	b, err := json.Marshal(items)
+	if err != nil { // plain strings only: cannot happen
+		writeJSON(w, http.StatusInternalServerError, oauthError{"server_error", "Erro interno do servidor"})
+		return
+	}
+	writeJSON(w, http.StatusOK, json.RawMessage(`{"status":"S",`+string(k)+`:`+string(b)+`}`))
 }
 
 func (s *Server) getAuthorize(w http.ResponseWriter, r *http.Request) error {
@@ -373,20 +380,11 @@ func (s *Server) getCertificateDiscovery(w http.ResponseWriter, r *http.Request)
 		Alias       string `json:"alias"`
 		Certificate string `json:"certificate"`
 	}
-	if len(certs) == 0 {
-		writeJSON(w, http.StatusOK, struct {
-			Status string `json:"status"`
-		}{"N"})
-		return nil
-	}
-	out := struct {
-		Status       string `json:"status"`
-		Certificates []cert `json:"certificates"`
-	}{Status: "S"}
+	out := make([]cert, 0, len(certs))
 	for _, c := range certs {
-		out.Certificates = append(out.Certificates, cert{c.Alias, c.PEM})
+		out = append(out, cert{c.Alias, c.PEM})
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeDiscovery(w, "certificates", out)
 	return nil
 }
 
