@@ -54,6 +54,20 @@ func (q *ListQuery) checkOptional(v *violations) {
 	}
 }
 
+// checkDocumentoFilter applies the spec's violations of the cpf and cnpj
+// filters of GET /cob, /cobv and /pix: not both, and each in its schema.
+func checkDocumentoFilter(v *violations, cpf, cnpj string) {
+	if cpf != "" && cnpj != "" {
+		v.add("cpf", "Ambos os parâmetros cpf e cnpj estão preenchidos.")
+	}
+	if cpf != "" && !reCPF.MatchString(cpf) {
+		v.add("cpf", "O parâmetro cpf não respeita o schema.")
+	}
+	if cnpj != "" && !reCNPJ.MatchString(cnpj) {
+		v.add("cnpj", "O parâmetro cnpj não respeita o schema.")
+	}
+}
+
 func (q *ListQuery) paginacao(total int) pixapi.Paginacao {
 	// An empty result is one empty page: the spec's Paginacao has
 	// quantidadeDePaginas >= 1.
@@ -77,15 +91,7 @@ type CobListQuery struct {
 func (s *Service) ListCobs(ctx context.Context, documento string, tipo TipoCob, q CobListQuery) ([]byte, error) {
 	var v violations
 	q.check(&v)
-	if q.CPF != "" && q.CNPJ != "" {
-		v.add("cpf", "Ambos os parâmetros cpf e cnpj estão preenchidos.")
-	}
-	if q.CPF != "" && !reCPF.MatchString(q.CPF) {
-		v.add("cpf", "O parâmetro cpf não respeita o schema.")
-	}
-	if q.CNPJ != "" && !reCNPJ.MatchString(q.CNPJ) {
-		v.add("cnpj", "O parâmetro cnpj não respeita o schema.")
-	}
+	checkDocumentoFilter(&v, q.CPF, q.CNPJ)
 	switch pixapi.CobStatus(q.Status) {
 	case "", pixapi.StatusAtiva, pixapi.StatusConcluida, pixapi.StatusRemovidaPeloUsuarioRecebedor, pixapi.StatusRemovidaPeloPSP:
 	default:

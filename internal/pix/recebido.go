@@ -442,15 +442,7 @@ type PixListQuery struct {
 func (s *Service) ListPix(ctx context.Context, documento string, q PixListQuery) (*pixapi.PixConsultados, error) {
 	var v violations
 	q.check(&v)
-	if q.CPF != "" && q.CNPJ != "" {
-		v.add("cpf", "Ambos os parâmetros cpf e cnpj estão preenchidos.")
-	}
-	if q.CPF != "" && !reCPF.MatchString(q.CPF) {
-		v.add("cpf", "O parâmetro cpf não respeita o schema.")
-	}
-	if q.CNPJ != "" && !reCNPJ.MatchString(q.CNPJ) {
-		v.add("cnpj", "O parâmetro cnpj não respeita o schema.")
-	}
+	checkDocumentoFilter(&v, q.CPF, q.CNPJ)
 	if q.TxID != "" && !reTxIDPix.MatchString(q.TxID) {
 		v.add("txid", "O parâmetro txid não respeita o schema.")
 	}
