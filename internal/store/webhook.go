@@ -317,120 +317,116 @@ func (s *session) ReleaseWebhookClaims(ctx context.Context) error {
 // Notifications lists the notifications matching f in (created_at, id)
 // order, and counts them; see [webhook.Store.Notifications].
 func (s *session) Notifications(ctx context.Context, f webhook.NotificationFilter) ([]webhook.Notification, int, error) {
-	var conds []string
-	var args []any
-	add := func(cond string, arg any) {
-		conds = append(conds, cond)
-		args = append(args, arg)
-	}
+	var c conds
 	if f.Documento != "" {
-		add("documento = ?", f.Documento)
+		c.add("documento = ?", f.Documento)
 	}
 	if f.Chave != "" {
-		add("chave = ?", f.Chave)
+		c.add("chave = ?", f.Chave)
 	}
 	if f.EndToEndID != "" {
-		add("end_to_end_id = ?", f.EndToEndID)
+		c.add("end_to_end_id = ?", f.EndToEndID)
 	}
 	if f.Status != "" {
-		add("status = ?", string(f.Status))
+		c.add("status = ?", string(f.Status))
 	}
 	if !f.Inicio.IsZero() {
-		add("created_at >= ?", micros(f.Inicio))
+		c.add("created_at >= ?", micros(f.Inicio))
 	}
 	if !f.Fim.IsZero() {
-		add("created_at <= ?", micros(f.Fim))
+		c.add("created_at <= ?", micros(f.Fim))
 	}
-	where := whereClause(conds)
-	var total int64
-	if err := s.readRow(ctx, `SELECT COUNT(*) FROM webhook_notification`+where, args...).Scan(&total); err != nil {
-		return nil, 0, s.fail(err, "count webhook notifications", "", "")
-	}
-	offset := int64(max(f.Offset, 0))
-	if f.Limit <= 0 || offset >= total {
-		return nil, int(total), nil
-	}
-	rows, err := s.read(ctx, `SELECT `+notificationColumns+` FROM webhook_notification`+where+
-		` ORDER BY created_at, id LIMIT ? OFFSET ?`, append(args, f.Limit, offset)...)
-	if err != nil {
-		return nil, 0, s.fail(err, "list webhook notifications", "", "")
-	}
-	defer rows.Close()
-	var out []webhook.Notification
-	for rows.Next() {
-		var n webhook.Notification
-		if err := scanNotification(rows, &n); err != nil {
-			return nil, 0, s.fail(err, "list webhook notifications", "", "")
-		}
-		out = append(out, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, s.fail(err, "list webhook notifications", "", "")
-	}
-	return out, int(total), nil
+	return page(ctx, s, "webhook notifications", "webhook_notification", notificationColumns, "created_at, id",
+		c, f.Limit, f.Offset, scanNotification)
 }
 
 // Attempts lists the attempts matching f in (at, id) order, and counts them;
 // see [webhook.Store.Attempts].
 func (s *session) Attempts(ctx context.Context, f webhook.AttemptFilter) ([]webhook.Attempt, int, error) {
-	var conds []string
-	var args []any
-	add := func(cond string, arg any) {
-		conds = append(conds, cond)
-		args = append(args, arg)
-	}
+	var c conds
 	if f.Documento != "" {
-		add("documento = ?", f.Documento)
+		c.add("documento = ?", f.Documento)
 	}
 	if f.Chave != "" {
-		add("chave = ?", f.Chave)
+		c.add("chave = ?", f.Chave)
 	}
 	if f.NotificationID != 0 {
-		add("id IN (SELECT attempt_id FROM webhook_attempt_notification WHERE notification_id = ?)", f.NotificationID)
+		c.add("id IN (SELECT attempt_id FROM webhook_attempt_notification WHERE notification_id = ?)", f.NotificationID)
 	}
 	if !f.Inicio.IsZero() {
-		add("at >= ?", micros(f.Inicio))
+		c.add("at >= ?", micros(f.Inicio))
 	}
 	if !f.Fim.IsZero() {
-		add("at <= ?", micros(f.Fim))
+		c.add("at <= ?", micros(f.Fim))
 	}
-	where := whereClause(conds)
+	return page(ctx, s, "webhook attempts", "webhook_attempt",
+		"id, documento, chave, at, url, status_code, latency_us, error, response, notification_ids", "at, id",
+		c, f.Limit, f.Offset, scanAttempt)
+}
+
+func scanAttempt(sc scanner, a *webhook.Attempt) error {
+	var at, latency int64
+	var ids string
+	if err := sc.Scan(&a.ID, &a.Documento, &a.Chave, &at, &a.URL, &a.StatusCode, &latency,
+		&a.Error, &a.Response, &ids); err != nil {
+		return err
+	}
+	a.At = fromMicros(at)
+	a.Latency = time.Duration(latency) * time.Microsecond
+	for _, v := range splitList(ids) {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return &errs.Error{Kind: errs.EInternal, Message: "store: malformed webhook attempt notification ids", Err: err}
+		}
+		a.NotificationIDs = append(a.NotificationIDs, id)
+	}
+	return nil
+}
+
+// conds collects the AND-ed conditions of a list query and their arguments.
+type conds struct {
+	list []string
+	args []any
+}
+
+func (c *conds) add(cond string, arg any) {
+	c.list = append(c.list, cond)
+	c.args = append(c.args, arg)
+}
+
+// page counts the rows of table matching c and reads the page [offset,
+// offset+limit) of them in order, with cols scanned by scan. A limit of 0
+// (or an offset past the end) only counts. what names the rows in errors.
+func page[T any](ctx context.Context, s *session, what, table, cols, order string, c conds, limit, offset int,
+	scan func(scanner, *T) error) ([]T, int, error) {
+	where := whereClause(c.list)
 	var total int64
-	if err := s.readRow(ctx, `SELECT COUNT(*) FROM webhook_attempt`+where, args...).Scan(&total); err != nil {
-		return nil, 0, s.fail(err, "count webhook attempts", "", "")
+	if err := s.readRow(ctx, `SELECT COUNT(*) FROM `+table+where, c.args...).Scan(&total); err != nil {
+		return nil, 0, s.fail(err, "count "+what, "", "")
 	}
-	offset := int64(max(f.Offset, 0))
-	if f.Limit <= 0 || offset >= total {
+	off := int64(max(offset, 0))
+	if limit <= 0 || off >= total {
 		return nil, int(total), nil
 	}
-	rows, err := s.read(ctx, `SELECT id, documento, chave, at, url, status_code, latency_us, error, response, notification_ids
-		FROM webhook_attempt`+where+` ORDER BY at, id LIMIT ? OFFSET ?`, append(args, f.Limit, offset)...)
+	rows, err := s.read(ctx, `SELECT `+cols+` FROM `+table+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(c.args, limit, off)...)
 	if err != nil {
-		return nil, 0, s.fail(err, "list webhook attempts", "", "")
+		return nil, 0, s.fail(err, "list "+what, "", "")
 	}
 	defer rows.Close()
-	var out []webhook.Attempt
+	var out []T
 	for rows.Next() {
-		var a webhook.Attempt
-		var at, latency int64
-		var ids string
-		if err := rows.Scan(&a.ID, &a.Documento, &a.Chave, &at, &a.URL, &a.StatusCode, &latency,
-			&a.Error, &a.Response, &ids); err != nil {
-			return nil, 0, s.fail(err, "list webhook attempts", "", "")
-		}
-		a.At = fromMicros(at)
-		a.Latency = time.Duration(latency) * time.Microsecond
-		for _, v := range splitList(ids) {
-			id, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return nil, 0, &errs.Error{Kind: errs.EInternal, Message: "store: malformed webhook attempt notification ids", Err: err}
+		var v T
+		if err := scan(rows, &v); err != nil {
+			if e := errs.As(err); e != nil {
+				return nil, 0, err
 			}
-			a.NotificationIDs = append(a.NotificationIDs, id)
+			return nil, 0, s.fail(err, "list "+what, "", "")
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, s.fail(err, "list webhook attempts", "", "")
+		return nil, 0, s.fail(err, "list "+what, "", "")
 	}
 	return out, int(total), nil
 }
