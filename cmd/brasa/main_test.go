@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/pixapi"
 )
 
@@ -25,7 +26,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	os.Exit(apptest.Main(m))
 }
 
 func freeAddr(t *testing.T) string {

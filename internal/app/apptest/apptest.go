@@ -38,8 +38,15 @@ type Harness struct {
 
 // Options tune [Boot].
 type Options struct {
-	// Dir reuses a data directory (restart tests); default t.TempDir().
+	// Dir reuses a data directory (restart tests); default t.TempDir(),
+	// filled with a copy of a sandbox seeded once per test binary (see
+	// [Main]) so that each test does not pay for the demo tenants' keys.
 	Dir string
+	// Fresh seeds the sandbox on first start in the test's own directory
+	// instead of copying the template: for tests of what the first start
+	// writes, or of certificates that embed the listeners' URLs (the PSC
+	// holders' CRL distribution points).
+	Fresh bool
 	// DB overrides the database (e.g. a postgres:// DSN).
 	DB string
 	// Configure may change the config before the app is built.
@@ -53,6 +60,9 @@ func Boot(t testing.TB, o Options) *Harness {
 	dir := o.Dir
 	if dir == "" {
 		dir = t.TempDir()
+		if o.DB == "" && !o.Fresh {
+			copyTemplate(t, dir)
+		}
 	}
 	args := []string{"--data", dir, "--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}
 	if o.DB != "" {

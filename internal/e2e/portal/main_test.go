@@ -1,0 +1,10 @@
+package portal_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/brasa-dev/brasa/internal/app/apptest"
+)
+
+func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
