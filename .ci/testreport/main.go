@@ -77,6 +77,16 @@ func main() {
 	}
 }
 
+// noTests reports whether go test said the package has no test files.
+func (p *pkg) noTests() bool {
+	for _, l := range p.out {
+		if strings.Contains(l, "[no test files]") {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *report) pkg(name string) *pkg {
 	p := r.pkgs[name]
 	if p == nil {
@@ -180,7 +190,7 @@ func (r *report) packageFailed(p *pkg) {
 func (r *report) summary(total time.Duration, budget time.Duration) bool {
 	ps := make([]*pkg, 0, len(r.pkgs))
 	for _, p := range r.pkgs {
-		if p.done && (p.elapsed > 0 || p.failed) {
+		if p.done && !p.noTests() {
 			ps = append(ps, p)
 		}
 	}

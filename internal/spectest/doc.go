@@ -7,12 +7,15 @@
 // the module root, parses it once per test binary, corrects its known defects
 // in memory (see [Patches]; each patch names the note it comes from and fails
 // when the defect is gone) and builds a router for it. When the file does not
-// exist the calling test is skipped, unless BRASA_REQUIRE_SPEC is set (CI),
-// which makes it fail.
+// exist, [Load] skips the calling test (for tests of the spec itself) and
+// [Validator] returns nil, which validates nothing (for end-to-end tests:
+// on a fresh clone without ../shared they still assert everything else, and
+// log that the spec checks were skipped). BRASA_REQUIRE_SPEC (CI) turns a
+// missing file into a failure for both.
 //
 // Typical use in an end-to-end test:
 //
-//	spec := spectest.Load(t)
+//	spec := spectest.Validator(t)
 //	client := spec.Client(t, mtlsClient) // every /api/v2/... and /v2/... response is validated
 //
 // What is checked for a request under /api/v2/ or /v2/:

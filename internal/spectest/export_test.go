@@ -9,6 +9,9 @@ import (
 // load, so that the skip and failure paths can be tested in-process.
 var ReportLoad = reportLoad
 
+// ReportValidator exposes reportValidator, the outcome of [Validator].
+var ReportValidator = reportValidator
+
 // ReapplyPatches parses a fresh copy of the spec file, applies the patches
 // (failing tb if that fails) and then applies each patch a second time,
 // returning what each second application returned.

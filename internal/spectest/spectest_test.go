@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,9 +25,12 @@ type recorder struct {
 	testing.TB
 	mu      sync.Mutex
 	errors  []string
+	logs    []string
 	fatal   string
 	skipped string
 }
+
+func (r *recorder) Logf(format string, args ...any) { r.add(&r.logs, fmt.Sprintf(format, args...)) }
 
 func (r *recorder) Helper() {}
 
@@ -225,6 +229,55 @@ func TestLoadMissingSpec(t *testing.T) {
 		r := run(t, func(tb testing.TB) { spectest.ReportLoad(tb, "/nonexistent/pix.yaml", true, nil) })
 		if !strings.Contains(r.fatal, "Pix spec not found at /nonexistent/pix.yaml") || r.skipped != "" {
 			t.Errorf("fatal %q, skipped %q; want a failure", r.fatal, r.skipped)
+		}
+	})
+}
+
+// TestValidatorWithoutSpec: on a fresh clone without ../shared an end-to-end
+// test goes on with its own assertions; only the spec checks are skipped,
+// and the test log says so. CI (BRASA_REQUIRE_SPEC) fails instead.
+func TestValidatorWithoutSpec(t *testing.T) {
+	t.Run("checks skipped, test goes on", func(t *testing.T) {
+		t.Setenv(spectest.EnvRequireSpec, "")
+		base := &http.Transport{}
+		var client *http.Client
+		r := run(t, func(tb testing.TB) {
+			s := spectest.ReportValidator(tb, "/nonexistent/pix.yaml", true, nil, nil)
+			if s != nil {
+				tb.Fatalf("Validator = %v, want nil without the spec file", s)
+			}
+			garbage := []byte("not a Pix answer")
+			s.ValidateResponse(tb, request("GET", "/api/v2/cob/abc", nil), 500, jsonHeader, garbage)
+			s.ValidatePayloadResponse(tb, request("GET", "/qr/v2/abc", nil), 200, jsonHeader, garbage)
+			s.ValidatePayload(tb, "cob", garbage)
+			s.ValidateWebhookNotification(tb, garbage)
+			client = s.Client(tb, &http.Client{Transport: base})
+		})
+		if r.skipped != "" || r.fatal != "" || len(r.Errors()) > 0 {
+			t.Fatalf("skipped %q, fatal %q, errors %q; want the test to go on unchecked", r.skipped, r.fatal, r.Errors())
+		}
+		if client == nil || client.Transport != base {
+			t.Errorf("Client on a nil Spec wrapped the transport: %#v", client)
+		}
+		want := "spec validation skipped: Pix spec not found at /nonexistent/pix.yaml"
+		if len(r.logs) != 1 || !strings.HasPrefix(r.logs[0], want) {
+			t.Errorf("logs %q, want one line starting %q", r.logs, want)
+		}
+	})
+	t.Run("fails when required", func(t *testing.T) {
+		t.Setenv(spectest.EnvRequireSpec, "1")
+		r := run(t, func(tb testing.TB) { spectest.ReportValidator(tb, "/nonexistent/pix.yaml", true, nil, nil) })
+		if !strings.Contains(r.fatal, "Pix spec not found at /nonexistent/pix.yaml") || r.skipped != "" {
+			t.Errorf("fatal %q, skipped %q; want a failure", r.fatal, r.skipped)
+		}
+	})
+	t.Run("a broken spec fails", func(t *testing.T) {
+		t.Setenv(spectest.EnvRequireSpec, "")
+		r := run(t, func(tb testing.TB) {
+			spectest.ReportValidator(tb, "/x/pix.yaml", false, errors.New("yaml: bad"), nil)
+		})
+		if !strings.Contains(r.fatal, "yaml: bad") {
+			t.Errorf("fatal %q; want the parse error", r.fatal)
 		}
 	})
 }

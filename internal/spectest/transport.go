@@ -15,9 +15,14 @@ import (
 // The response body is read in full and handed back unchanged; a gzip body
 // the caller asked for itself is validated decompressed. Other paths
 // (/oauth/token, /sandbox/..., /healthz) pass through unvalidated.
+//
+// On a nil Spec ([Validator] without the spec file) it returns base.
 func (s *Spec) Transport(tb testing.TB, base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
+	}
+	if s == nil {
+		return base
 	}
 	return &transport{spec: s, tb: tb, base: base}
 }

@@ -137,7 +137,7 @@ func TestMutualTLSDelivery(t *testing.T) {
 	d.Notify()
 	eventually(t, "3 deliveries", func() bool { return countStatus(t, s, webhook.StatusDelivered) == 3 })
 
-	spec := spectest.Load(t)
+	spec := spectest.Validator(t)
 	reqs := rc.requests()
 	if len(reqs) != 2 {
 		t.Fatalf("receiver got %d POSTs, want 2 (one per chave)", len(reqs))

@@ -26,7 +26,7 @@ import (
 // response is validated against the official spec.
 func SpecClient(t testing.TB, h *Harness) *pixapi.Client {
 	t.Helper()
-	spec := spectest.Load(t)
+	spec := spectest.Validator(t)
 	cert := h.DemoCertificate()
 	c, err := pixapi.New(h.APIURL(), pixapi.WithHTTPClient(spec.Client(t, h.Client(&cert))),
 		pixapi.WithCredentials(h.Sandbox.Pix.ClientID, h.Sandbox.Pix.ClientSecret))

@@ -65,7 +65,7 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	t.Run("PixProblemMatchesSpec", func(t *testing.T) { // skips without the spec; the rest runs
-		spectest.Load(t).ValidateResponse(t, lastReq, resp.StatusCode, resp.Header, []byte(body))
+		spectest.Validator(t).ValidateResponse(t, lastReq, resp.StatusCode, resp.Header, []byte(body))
 	})
 	wait := retryAfter(resp)
 

@@ -180,7 +180,7 @@ func TestCobScopesAndIsolation(t *testing.T) {
 	h := apptest.Boot(t, apptest.Options{})
 	ctx := context.Background()
 	cert := h.DemoCertificate()
-	readOnly, err := pixapi.New(h.APIURL(), pixapi.WithHTTPClient(spectest.Load(t).Client(t, h.Client(&cert))),
+	readOnly, err := pixapi.New(h.APIURL(), pixapi.WithHTTPClient(spectest.Validator(t).Client(t, h.Client(&cert))),
 		pixapi.WithCredentials(h.Sandbox.Pix.ClientID, h.Sandbox.Pix.ClientSecret), pixapi.WithScopes("cob.read"))
 	if err != nil {
 		t.Fatal(err)

@@ -412,7 +412,7 @@ func TestCobVScopes(t *testing.T) {
 	}
 	cert := h.DemoCertificate()
 	with := func(scope string) *pixapi.Client {
-		cl, err := pixapi.New(h.APIURL(), pixapi.WithHTTPClient(spectest.Load(t).Client(t, h.Client(&cert))),
+		cl, err := pixapi.New(h.APIURL(), pixapi.WithHTTPClient(spectest.Validator(t).Client(t, h.Client(&cert))),
 			pixapi.WithCredentials(h.Sandbox.Pix.ClientID, h.Sandbox.Pix.ClientSecret), pixapi.WithScopes(scope))
 		if err != nil {
 			t.Fatal(err)
@@ -453,7 +453,7 @@ type payer struct {
 }
 
 func newPayer(t *testing.T, h *apptest.Harness) *payer {
-	return &payer{t: t, h: h, spec: spectest.Load(t), web: h.Client(nil)}
+	return &payer{t: t, h: h, spec: spectest.Validator(t), web: h.Client(nil)}
 }
 
 // fetch GETs url, validates the answer against the spec and, for a 200,

@@ -23,7 +23,7 @@ func TestPayloadAsAPayerAppReadsIt(t *testing.T) {
 	t.Parallel()
 	h := apptest.Boot(t, apptest.Options{})
 	c := apptest.SpecClient(t, h)
-	spec := spectest.Load(t)
+	spec := spectest.Validator(t)
 	ctx := context.Background()
 	cob, err := c.CreateCob(ctx, "payload00000000000000000000000", pixapi.CobSolicitada{
 		Calendario: pixapi.CobCalendarioSolicitado{Expiracao: pixapi.Ptr(600)},

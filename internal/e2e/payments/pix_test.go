@@ -59,7 +59,7 @@ func newCob(t *testing.T, c *pixapi.Client, chave, txid, valor string) *pixapi.C
 func TestPixReceivedRefundedAndNotified(t *testing.T) {
 	t.Parallel()
 	h := apptest.Boot(t, apptest.Options{Configure: func(c *config.Config) { c.RefundDelay = config.Duration(300 * time.Millisecond) }})
-	spec := spectest.Load(t)
+	spec := spectest.Validator(t)
 	c := apptest.SpecClient(t, h)
 	ctx := context.Background()
 	chave := h.Sandbox.Pix.Chave
@@ -341,7 +341,7 @@ func TestPixErrors(t *testing.T) {
 func TestWebhookOutageThenRecovery(t *testing.T) {
 	t.Parallel()
 	h := apptest.Boot(t, apptest.Options{Configure: func(c *config.Config) { c.WebhookDeadline = config.Duration(2 * time.Hour) }})
-	spec := spectest.Load(t)
+	spec := spectest.Validator(t)
 	c := apptest.SpecClient(t, h)
 	ctx := context.Background()
 	chave := h.Sandbox.Pix.Chave
@@ -482,7 +482,7 @@ func TestPixBadBodiesNever500(t *testing.T) {
 	cert := h.DemoCertificate()
 	// Every answer is also checked against the spec: a problem+json body
 	// whose type and status agree.
-	hc := spectest.Load(t).Client(t, h.Client(&cert))
+	hc := spectest.Validator(t).Client(t, h.Client(&cert))
 	tok, err := c.Token(ctx)
 	if err != nil {
 		t.Fatal(err)

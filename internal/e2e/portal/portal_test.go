@@ -49,13 +49,24 @@ func run(t *testing.T, b *browsertest.Browser, steps ...chromedp.Action[chromedp
 }
 
 // text returns the text of the first element matching css.
+//
+// It reads the element in one script evaluation, and tries again for a few
+// seconds while the page is still being replaced (a redirect after a form
+// post): a node found by one DevTools call can be gone by the next, which a
+// loaded machine makes likely.
 func text(t *testing.T, b *browsertest.Browser, css string) string {
 	t.Helper()
-	s, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(css)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", css, err)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s, err := chromedp.Run(b.Ctx, chromedp.Evaluate[*string](`(e => e ? e.innerText : null)(document.querySelector(`+jsString(css)+`))`))
+		if err == nil && s != nil {
+			return strings.TrimSpace(*s)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("text of %s: no such element (err %v)", css, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	return strings.TrimSpace(s)
 }
 
 // count returns how many elements match css on the current page.

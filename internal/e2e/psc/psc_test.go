@@ -535,8 +535,10 @@ func TestPSCAuthorizeErrors(t *testing.T) {
 // calls a minute per CPF/CNPJ, 5,000 signatures a minute per application
 // (the last two lowered through SetLimits to keep the test short; the
 // counting is the same).
+//
+// Not parallel: it sends 101 authorize calls within one second, which the
+// package's other tests running beside it would make impossible on 2 cores.
 func TestPSCLimits(t *testing.T) {
-	t.Parallel()
 	e := bootPSC(t, apptest.Options{})
 	_, challenge := pkce()
 	path := e.authorizeQuery(challenge, "", e.sb.HolderCPF, "", "push://")
