@@ -37,6 +37,10 @@ var byCode = map[string]problemSpec{
 	oauth.CodeRevokedToken:      {http.StatusUnauthorized, "AcessoNegado", "Acesso Negado", ""},
 	codeMissingToken:            {http.StatusUnauthorized, "AcessoNegado", "Acesso Negado", ""},
 	oauth.CodeInsufficientScope: {http.StatusForbidden, "AcessoNegado", "Acesso Negado", ""},
+	// A body that is not JSON: 400 RequisicaoInvalida, the spec's general
+	// type, since 415 is not among the statuses the spec allows
+	// (internal/spectest generalStatuses).
+	codeUnsupportedMediaType: {http.StatusBadRequest, "RequisicaoInvalida", "Requisição inválida.", ""},
 }
 
 // byKind is the table for every other error (the spec's general types).
