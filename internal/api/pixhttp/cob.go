@@ -28,9 +28,11 @@ func (s *Server) registerCob(mux *http.ServeMux, prefix string, mtls api.Middlew
 	route("PATCH /cob/{txid}", "cob.write", CobWrite, chargeWrite("cob", http.StatusOK, s.pix.ReviseCob))
 	route("GET /cob/{txid}", "cob.read", CobRead, s.getCob)
 	route("GET /cob", "cob.read", CobRead, s.listCobs)
+	route("GET /cob/{$}", "cob.read", CobRead, s.listCobs) // a trailing slash (Efí's SDK) lists too
 	route("POST /loc", "payloadlocation.write", LocWrite, s.postLoc)
 	route("GET /loc/{id}", "payloadlocation.read", LocRead, s.getLoc)
 	route("GET /loc", "payloadlocation.read", LocRead, s.listLocs)
+	route("GET /loc/{$}", "payloadlocation.read", LocRead, s.listLocs) // a trailing slash (Efí's SDK) lists too
 	route("DELETE /loc/{id}/txid", "payloadlocation.write", LocWrite, s.deleteLocTxid)
 }
 

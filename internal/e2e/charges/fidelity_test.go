@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/pixapi"
@@ -175,6 +176,36 @@ func TestFidelityJSONContentType(t *testing.T) {
 	for _, tt := range []struct{ ct, txid string }{{"", "fidelidadeconteudo000000000002"}, {"application/json; charset=utf-8", "fidelidadeconteudo000000000003"}} {
 		if resp, b := send("PUT", "/api/v2/cob/"+tt.txid, tt.ct, cob); resp.StatusCode != http.StatusCreated {
 			t.Errorf("Content-Type %q: status %d body %s", tt.ct, resp.StatusCode, b)
+		}
+	}
+}
+
+// TestFidelityListTrailingSlash: Efí's SDK lists with a trailing slash
+// (GET /v2/cobv/); every list route answers it as it answers the route
+// without the slash.
+func TestFidelityListTrailingSlash(t *testing.T) {
+	t.Parallel()
+	h := apptest.Boot(t, apptest.Options{})
+	c := apptest.SpecClient(t, h)
+	ctx := context.Background()
+	send := rawSender(t, h, c)
+	if _, err := c.CreateCob(ctx, "fidelidadebarra00000000000001", pixapi.CobSolicitada{
+		Valor: pixapi.CobValor{Original: "1.00"}, Chave: h.Sandbox.Pix.Chave}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateCobV(ctx, "fidelidadebarra0000000000000v", cobvBase(h, diaUtilApos(h, 7))); err != nil {
+		t.Fatal(err)
+	}
+	now := h.App.Clock.Now()
+	q := "?" + url.Values{"inicio": {now.Add(-time.Hour).Format(time.RFC3339)}, "fim": {now.Add(time.Hour).Format(time.RFC3339)}}.Encode()
+	for _, prefix := range []string{"/api/v2", "/v2"} {
+		for _, res := range []string{"cob", "cobv", "lotecobv", "loc", "pix", "webhook"} {
+			path := prefix + "/" + res
+			want, wantBody := send("GET", path+q, "", "")
+			got, gotBody := send("GET", path+"/"+q, "", "")
+			if want.StatusCode != 200 || got.StatusCode != 200 || string(gotBody) != string(wantBody) {
+				t.Errorf("GET %s/: %d %s\nGET %s: %d %s", path, got.StatusCode, gotBody, path, want.StatusCode, wantBody)
+			}
 		}
 	}
 }
