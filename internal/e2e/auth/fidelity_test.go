@@ -1,0 +1,70 @@
+package auth_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/brasa-dev/brasa/internal/app/apptest"
+	"github.com/brasa-dev/brasa/pixapi"
+)
+
+// Issue 16 ("Fidelity sweep"), the token endpoint and the API root.
+
+// TestFidelityTokenContentType: /oauth/token reads the documented
+// application/x-www-form-urlencoded body and JSON (Efí's SDK); a multipart
+// body, another or no Content-Type, or an empty body is the endpoint's 400
+// (a one-element array, RequisicaoInvalida) naming the expected type, not
+// "Missing grant type".
+func TestFidelityTokenContentType(t *testing.T) {
+	t.Parallel()
+	h := apptest.Boot(t, apptest.Options{})
+	demo := h.DemoCertificate()
+	c := h.Client(&demo)
+	id, secret := h.Sandbox.Pix.ClientID, h.Sandbox.Pix.ClientSecret
+	post := func(ct, body string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("POST", h.APIURL()+"/oauth/token", strings.NewReader(body))
+		if body == "" {
+			req, _ = http.NewRequest("POST", h.APIURL()+"/oauth/token", nil)
+		}
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		req.SetBasicAuth(id, secret)
+		return apptest.Do(t, c, req)
+	}
+
+	for _, tt := range []struct{ name, ct, body string }{
+		{"form", "application/x-www-form-urlencoded", "grant_type=client_credentials&scope=cob.read"},
+		{"form with charset", "application/x-www-form-urlencoded; charset=UTF-8", "grant_type=client_credentials"},
+		{"JSON", "application/json", `{"grant_type":"client_credentials","scope":"cob.read"}`},
+	} {
+		resp, body := post(tt.ct, tt.body)
+		var tok pixapi.Token
+		if resp.StatusCode != 200 || json.Unmarshal(body, &tok) != nil || tok.AccessToken == "" {
+			t.Errorf("%s: status %d body %s", tt.name, resp.StatusCode, body)
+		}
+	}
+
+	for _, tt := range []struct{ name, ct, body string }{
+		{"multipart", "multipart/form-data; boundary=XyZ",
+			"--XyZ\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials\r\n--XyZ--\r\n"},
+		{"text/plain", "text/plain", "grant_type=client_credentials"},
+		{"no Content-Type", "", "grant_type=client_credentials"},
+		{"empty form", "application/x-www-form-urlencoded", ""},
+		{"empty JSON", "application/json", ""},
+	} {
+		resp, body := post(tt.ct, tt.body)
+		if resp.StatusCode != 400 || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) {
+			t.Errorf("%s: status %d body %s, want 400 as a one-element array", tt.name, resp.StatusCode, body)
+			continue
+		}
+		p := problem(t, body)
+		if p.Type != pixapi.ErrorTypeBase+"RequisicaoInvalida" || p.Status != 400 || !strings.Contains(p.Detail, "application/x-www-form-urlencoded") ||
+			strings.Contains(p.Detail, "Missing grant type") {
+			t.Errorf("%s: body %s, want RequisicaoInvalida naming application/x-www-form-urlencoded", tt.name, body)
+		}
+	}
+}
