@@ -55,6 +55,11 @@ var APIPrefixes = []string{"/api/v2", "/v2"}
 func (s *Server) Register(mux *http.ServeMux) {
 	mtls := s.certs.RequireClientCert(s.writeAccessDenied)
 	mux.Handle("POST /oauth/token", mtls(http.HandlerFunc(s.token)))
+	// Any other method: 405 with Allow, in the token endpoint's dialect.
+	mux.Handle("/oauth/token", mtls(http.HandlerFunc(s.tokenMethodNotAllowed)))
+	// The API listener's root is the Pix host's: without a client
+	// certificate it answers the edge's 403 page like the paths under it.
+	mux.Handle("/{$}", mtls(http.HandlerFunc(s.NotFound)))
 	for _, p := range APIPrefixes {
 		s.registerCob(mux, p, mtls)
 		s.registerCobV(mux, p, mtls)
@@ -170,6 +175,14 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 // tokenContentType is the body type of the token request that seed 000 §8
 // documents (RFC 6749 §4.4.2); JSON is also read (Efí's SDK sends it).
 const tokenContentType = "application/x-www-form-urlencoded"
+
+// tokenMethodNotAllowed answers a token request whose method is not POST
+// (seed 000 §8 documents POST only): 405 with Allow: POST.
+func (s *Server) tokenMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	s.writeProblem(w, r, &errs.Error{Kind: errs.EInvalid, Code: codeMethodNotAllowed,
+		Message: "Método " + r.Method + " não suportado em /oauth/token: use POST."}, Resource{}, true)
+}
 
 // parseTokenRequest reads the client credentials and parameters of a token
 // request. A body that is empty, or of a type other than form or JSON

@@ -68,3 +68,45 @@ func TestFidelityTokenContentType(t *testing.T) {
 		}
 	}
 }
+
+// TestFidelityTokenMethodNotAllowed: GET (or any method but POST) on
+// /oauth/token is 405 with Allow: POST, in the endpoint's problem+json.
+func TestFidelityTokenMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	h := apptest.Boot(t, apptest.Options{})
+	demo := h.DemoCertificate()
+	for _, method := range []string{"GET", "PUT", "DELETE"} {
+		req, _ := http.NewRequest(method, h.APIURL()+"/oauth/token", nil)
+		resp, body := apptest.Do(t, h.Client(&demo), req)
+		p := problem(t, body)
+		if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST" || p.Status != 405 ||
+			p.Type != pixapi.ErrorTypeBase+"RequisicaoInvalida" || resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s /oauth/token: status %d Allow %q body %s", method, resp.StatusCode, resp.Header.Get("Allow"), body)
+		}
+	}
+	// Without a certificate the edge answers first, as for POST.
+	req, _ := http.NewRequest("GET", h.APIURL()+"/oauth/token", nil)
+	if resp, body := apptest.Do(t, h.Client(nil), req); resp.StatusCode != 403 || !strings.Contains(string(body), "Access Denied") {
+		t.Errorf("GET /oauth/token without a certificate: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestFidelityRootWithoutCertificate: the API listener's root without a
+// client certificate is the edge's 403 "Access Denied" page, like the Pix
+// paths under it; with one it is 404 NaoEncontrado.
+func TestFidelityRootWithoutCertificate(t *testing.T) {
+	t.Parallel()
+	h := apptest.Boot(t, apptest.Options{})
+	req, _ := http.NewRequest("GET", h.APIURL()+"/", nil)
+	resp, body := apptest.Do(t, h.Client(nil), req)
+	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(string(body), "<H1>Access Denied</H1>") || !strings.Contains(string(body), "You don't have permission to access") {
+		t.Errorf("GET / without a certificate: %d %s", resp.StatusCode, body)
+	}
+	demo := h.DemoCertificate()
+	req, _ = http.NewRequest("GET", h.APIURL()+"/", nil)
+	resp, body = apptest.Do(t, h.Client(&demo), req)
+	if p := problem(t, body); resp.StatusCode != 404 || p.Type != pixapi.ErrorTypeBase+"NaoEncontrado" {
+		t.Errorf("GET / with a certificate: %d %s", resp.StatusCode, body)
+	}
+}
