@@ -3,9 +3,7 @@ package pixhttp
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,9 +28,11 @@ func (s *Server) registerCob(mux *http.ServeMux, prefix string, mtls api.Middlew
 	route("PATCH /cob/{txid}", "cob.write", CobWrite, chargeWrite("cob", http.StatusOK, s.pix.ReviseCob))
 	route("GET /cob/{txid}", "cob.read", CobRead, s.getCob)
 	route("GET /cob", "cob.read", CobRead, s.listCobs)
+	route("GET /cob/{$}", "cob.read", CobRead, s.listCobs) // a trailing slash (Efí's SDK) lists too
 	route("POST /loc", "payloadlocation.write", LocWrite, s.postLoc)
 	route("GET /loc/{id}", "payloadlocation.read", LocRead, s.getLoc)
 	route("GET /loc", "payloadlocation.read", LocRead, s.listLocs)
+	route("GET /loc/{$}", "payloadlocation.read", LocRead, s.listLocs) // a trailing slash (Efí's SDK) lists too
 	route("DELETE /loc/{id}/txid", "payloadlocation.write", LocWrite, s.deleteLocTxid)
 }
 
@@ -154,33 +154,6 @@ func locID(r *http.Request) (int64, error) {
 		return 0, errs.New(errs.ENotFound, "")
 	}
 	return id, nil
-}
-
-// decodeBody reads a JSON request body into v. Unknown fields are ignored
-// (the spec's compatibility rule); broken JSON and wrong types are EInvalid
-// with a violation naming the dotted property under root ("cob.valor");
-// a body over the limit is ETooLarge.
-func decodeBody(r *http.Request, v any, root string) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return api.BodyError(err)
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		prop := root
-		if errors.As(err, &te) && te.Field != "" {
-			if prop != "" {
-				prop += "."
-			}
-			prop += te.Field
-			return errs.Invalid(prop, fmt.Sprintf("O campo %s não respeita o schema: esperado %s.", prop, te.Type.String()))
-		}
-		if prop == "" {
-			prop = "body"
-		}
-		return errs.Invalid(prop, "O corpo da requisição não é um JSON válido.")
-	}
-	return nil
 }
 
 // query parses list parameters, collecting violations.

@@ -21,6 +21,7 @@ func (s *Server) registerCobV(mux *http.ServeMux, prefix string, mtls api.Middle
 	route("PATCH /cobv/{txid}", "cobv.write", CobVWrite, chargeWrite("cobv", http.StatusOK, s.pix.ReviseCobV))
 	route("GET /cobv/{txid}", "cobv.read", CobVRead, s.getCobV)
 	route("GET /cobv", "cobv.read", CobVRead, s.listCobsV)
+	route("GET /cobv/{$}", "cobv.read", CobVRead, s.listCobsV) // a trailing slash (Efí's SDK) lists too
 }
 
 func (s *Server) getCobV(w http.ResponseWriter, r *http.Request) error {

@@ -21,6 +21,7 @@ func (s *Server) registerLoteCobV(mux *http.ServeMux, prefix string, mtls api.Mi
 	route("PATCH /lotecobv/{id}", "lotecobv.write", LoteCobVWrite, s.patchLoteCobV)
 	route("GET /lotecobv/{id}", "lotecobv.read", LoteCobVRead, s.getLoteCobV)
 	route("GET /lotecobv", "lotecobv.read", LoteCobVRead, s.listLotesCobV)
+	route("GET /lotecobv/{$}", "lotecobv.read", LoteCobVRead, s.listLotesCobV) // a trailing slash (Efí's SDK) lists too
 }
 
 // loteProblema renders the refusal of a batch item as the problem PUT or

@@ -48,12 +48,14 @@ func (s *Server) registerPix(mux *http.ServeMux, prefix string, mtls api.Middlew
 	}
 	route("GET /pix/{e2eid}", "pix.read", PixRead, s.getPix)
 	route("GET /pix", "pix.read", PixRead, s.listPix)
+	route("GET /pix/{$}", "pix.read", PixRead, s.listPix) // a trailing slash (Efí's SDK) lists too
 	route("PUT /pix/{e2eid}/devolucao/{id}", "pix.write", DevolucaoWrite, s.putDevolucao)
 	route("GET /pix/{e2eid}/devolucao/{id}", "pix.read", DevolucaoRead, s.getDevolucao)
 	route("PUT /webhook/{chave}", "webhook.write", WebhookWrite, s.putWebhook)
 	route("GET /webhook/{chave}", "webhook.read", WebhookRead, s.getWebhook)
 	route("DELETE /webhook/{chave}", "webhook.write", WebhookRead, s.deleteWebhook)
 	route("GET /webhook", "webhook.read", WebhookRead, s.listWebhooks)
+	route("GET /webhook/{$}", "webhook.read", WebhookRead, s.listWebhooks) // a trailing slash (Efí's SDK) lists too
 }
 
 func (s *Server) getPix(w http.ResponseWriter, r *http.Request) error {

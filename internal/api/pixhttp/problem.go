@@ -37,6 +37,13 @@ var byCode = map[string]problemSpec{
 	oauth.CodeRevokedToken:      {http.StatusUnauthorized, "AcessoNegado", "Acesso Negado", ""},
 	codeMissingToken:            {http.StatusUnauthorized, "AcessoNegado", "Acesso Negado", ""},
 	oauth.CodeInsufficientScope: {http.StatusForbidden, "AcessoNegado", "Acesso Negado", ""},
+	// A body that is not JSON: 400 RequisicaoInvalida, the spec's general
+	// type, since 415 is not among the statuses the spec allows
+	// (internal/spectest generalStatuses).
+	codeUnsupportedMediaType: {http.StatusBadRequest, "RequisicaoInvalida", "Requisição inválida.", ""},
+	// A method /oauth/token does not serve (not a Pix API operation, so
+	// not bound by the spec's statuses).
+	codeMethodNotAllowed: {http.StatusMethodNotAllowed, "RequisicaoInvalida", "Método não permitido.", ""},
 }
 
 // byKind is the table for every other error (the spec's general types).
@@ -53,7 +60,10 @@ var byKind = map[errs.Kind]problemSpec{
 	errs.EInternal:        {http.StatusInternalServerError, "ErroInternoDoServidor", "Erro Interno do Servidor", "Condição inesperada ao processar requisição."},
 }
 
-const codeMissingToken = "missing_token"
+const (
+	codeMissingToken     = "missing_token"
+	codeMethodNotAllowed = "method_not_allowed"
+)
 
 // Resource names the problem types of one resource and operation family
 // (spec: "Tipos de erro"): Invalid for EInvalid/EConflict (…OperacaoInvalida

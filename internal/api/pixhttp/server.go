@@ -5,6 +5,7 @@
 package pixhttp
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -54,6 +55,11 @@ var APIPrefixes = []string{"/api/v2", "/v2"}
 func (s *Server) Register(mux *http.ServeMux) {
 	mtls := s.certs.RequireClientCert(s.writeAccessDenied)
 	mux.Handle("POST /oauth/token", mtls(http.HandlerFunc(s.token)))
+	// Any other method: 405 with Allow, in the token endpoint's dialect.
+	mux.Handle("/oauth/token", mtls(http.HandlerFunc(s.tokenMethodNotAllowed)))
+	// The API listener's root is the Pix host's: without a client
+	// certificate it answers the edge's 403 page like the paths under it.
+	mux.Handle("/{$}", mtls(http.HandlerFunc(s.NotFound)))
 	for _, p := range APIPrefixes {
 		s.registerCob(mux, p, mtls)
 		s.registerCobV(mux, p, mtls)
@@ -166,8 +172,23 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	s.writeProblem(w, r, err, Resource{}, true)
 }
 
+// tokenContentType is the body type of the token request that seed 000 §8
+// documents (RFC 6749 §4.4.2); JSON is also read (Efí's SDK sends it).
+const tokenContentType = "application/x-www-form-urlencoded"
+
+// tokenMethodNotAllowed answers a token request whose method is not POST
+// (seed 000 §8 documents POST only): 405 with Allow: POST.
+func (s *Server) tokenMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	s.writeProblem(w, r, &errs.Error{Kind: errs.EInvalid, Code: codeMethodNotAllowed,
+		Message: "Método " + r.Method + " não suportado em /oauth/token: use POST."}, Resource{}, true)
+}
+
 // parseTokenRequest reads the client credentials and parameters of a token
-// request.
+// request. A body that is empty, or of a type other than form or JSON
+// (multipart/form-data, text/plain, none), is EInvalid naming the documented
+// type, rather than reaching the grant check as "Missing grant type"
+// (docs/ARCHITECTURE.md, "Fidelity sweep (issue 16): Pix").
 func parseTokenRequest(r *http.Request) (oauth.TokenRequest, error) {
 	var req oauth.TokenRequest
 	var params struct {
@@ -176,29 +197,36 @@ func parseTokenRequest(r *http.Request) (oauth.TokenRequest, error) {
 		ClientID     string          `json:"client_id"`
 		ClientSecret string          `json:"client_secret"`
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "application/json" {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return req, api.BodyError(err)
+	header := r.Header.Get("Content-Type")
+	ct, _, _ := mime.ParseMediaType(header)
+	if ct != "application/json" && ct != tokenContentType {
+		msg := "Content-Type ausente"
+		if header != "" {
+			msg = "Content-Type " + header + " não suportado"
 		}
-		if len(body) > 0 {
-			if err := json.Unmarshal(body, &params); err != nil {
-				return req, &errs.Error{Kind: errs.EInvalid, Message: "Corpo JSON inválido", Err: err}
-			}
+		return req, &errs.Error{Kind: errs.EInvalid, Message: msg + ": envie o corpo como " + tokenContentType + " (grant_type=client_credentials)."}
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return req, api.BodyError(err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return req, &errs.Error{Kind: errs.EInvalid, Message: "Corpo da requisição vazio: envie grant_type=client_credentials como " + tokenContentType + "."}
+	}
+	if ct == "application/json" {
+		if err := json.Unmarshal(body, &params); err != nil {
+			return req, &errs.Error{Kind: errs.EInvalid, Message: "Corpo JSON inválido", Err: err}
 		}
 		req.Scope = jsonScope(params.Scope)
 	} else {
-		if err := r.ParseForm(); err != nil {
-			if errs.KindOf(api.BodyError(err)) == errs.ETooLarge {
-				return req, api.BodyError(err)
-			}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
 			return req, &errs.Error{Kind: errs.EInvalid, Message: "Corpo da requisição inválido", Err: err}
 		}
-		params.GrantType = r.PostForm.Get("grant_type")
-		params.ClientID = r.PostForm.Get("client_id")
-		params.ClientSecret = r.PostForm.Get("client_secret")
-		req.Scope = r.PostForm.Get("scope")
+		params.GrantType = form.Get("grant_type")
+		params.ClientID = form.Get("client_id")
+		params.ClientSecret = form.Get("client_secret")
+		req.Scope = form.Get("scope")
 	}
 	req.GrantType = params.GrantType
 	if id, secret, ok := basicAuth(r); ok {
