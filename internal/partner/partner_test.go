@@ -65,3 +65,37 @@ func TestNewUUID(t *testing.T) {
 		t.Errorf("NewUUID = %q", u)
 	}
 }
+
+// TestCheckPassphraseNamesEveryMissingRequirement: each requirement the
+// passphrase misses is its own violation, named; characters outside the set
+// are named by position and never echoed.
+func TestCheckPassphraseNamesEveryMissingRequirement(t *testing.T) {
+	const table = "cx@123aacx@123aacx@123aacx@123aacx@123aacx@123aacx@123aacx@123aa" // the seed's request table
+	for _, tc := range []struct {
+		name string
+		p    string
+		want []string
+	}{
+		{"SeedTableExample", table, []string{"upper-case letter (A-Z)"}},
+		{"Empty", "", []string{"exactly 64 characters; it has 0", "upper-case", "lower-case", "number (0-9)", "special characters !@#$%&*()?"}},
+		{"ShortNoDigitNoSpecial", "Abcdef", []string{"it has 6", "number (0-9)", "special characters"}},
+		{"Outside", "Aa1!^" + strings.Repeat("x", 57) + " ~", []string{"characters at positions 5, 63 and 64 are not"}},
+		{"OneOutsideCountsRunes", "Aa1!ç" + strings.Repeat("x", 59), []string{"character at position 5 is not"}},
+		{"ManyOutside", "Aa1!" + strings.Repeat("-", 60), []string{"positions 5, 6, 7, 8, 9, 10, 11 and 12 (and 52 more) are not"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := errs.As(partner.CheckPassphrase(tc.p))
+			if e == nil || len(e.Violations) != len(tc.want) {
+				t.Fatalf("CheckPassphrase(%q) = %v, want %d violations", tc.p, e, len(tc.want))
+			}
+			for i, v := range e.Violations {
+				if v.Property != "passphrase" || !strings.Contains(v.Reason, tc.want[i]) {
+					t.Errorf("violation %d = %+v, want passphrase naming %q", i, v, tc.want[i])
+				}
+				if strings.ContainsAny(v.Reason, "^~ç") {
+					t.Errorf("violation %q echoes the passphrase", v.Reason)
+				}
+			}
+		})
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -268,16 +270,28 @@ const DefaultTTLInDays = 365
 // specials are the passphrase's special characters the seed lists.
 const specials = "!@#$%&*()?"
 
-// CheckPassphrase applies the seed's rule: 64 characters, with upper- and
-// lower-case letters, digits and at least one of !@#$%&*()?, and nothing
-// else.
+// PassphraseLength is the passphrase's length in characters (seed 001:
+// "Senha forte de 64 caracteres").
+const PassphraseLength = 64
+
+// maxPositions bounds how many positions of characters outside the set a
+// passphrase error lists.
+const maxPositions = 8
+
+// CheckPassphrase applies the seed's rule: exactly 64 characters, with
+// upper-case letters, lower-case letters, digits and at least one of
+// !@#$%&*()?, and nothing else. The seed's request table shows an example
+// without an upper-case letter while its rule text and its response example
+// have one; the rule text is kept, and the error names every requirement the
+// passphrase misses, one violation each (property "passphrase"), so a
+// passphrase copied from the table is fixed in one try. Characters outside
+// the set are named by position, never echoed.
 func CheckPassphrase(p string) error {
-	const msg = "The passphrase must have exactly 64 characters, with upper-case letters, lower-case letters, numbers and at least one of the special characters !@#$%&*()?"
-	if len(p) != 64 {
-		return invalidParam("passphrase", msg)
-	}
 	var up, low, dig, sp bool
+	var outside []int
+	n := 0
 	for _, r := range p {
+		n++
 		switch {
 		case r >= 'A' && r <= 'Z':
 			up = true
@@ -288,13 +302,53 @@ func CheckPassphrase(p string) error {
 		case strings.ContainsRune(specials, r):
 			sp = true
 		default:
-			return invalidParam("passphrase", msg)
+			outside = append(outside, n)
 		}
 	}
-	if !up || !low || !dig || !sp {
-		return invalidParam("passphrase", msg)
+	var vs []errs.Violation
+	bad := func(msg string) { vs = append(vs, errs.Violation{Property: "passphrase", Reason: msg}) }
+	if n != PassphraseLength {
+		bad(fmt.Sprintf("The passphrase must have exactly %d characters; it has %d.", PassphraseLength, n))
 	}
-	return nil
+	if !up {
+		bad("The passphrase must contain at least one upper-case letter (A-Z).")
+	}
+	if !low {
+		bad("The passphrase must contain at least one lower-case letter (a-z).")
+	}
+	if !dig {
+		bad("The passphrase must contain at least one number (0-9).")
+	}
+	if !sp {
+		bad("The passphrase must contain at least one of the special characters " + specials + ".")
+	}
+	if len(outside) > 0 {
+		bad("The passphrase may contain only letters A-Z and a-z, numbers and the special characters " + specials +
+			"; " + outsideClause(outside) + ".")
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	return &errs.Error{Kind: errs.EInvalid, Code: CodeInvalidParameter, Message: vs[0].Reason, Violations: vs}
+}
+
+// outsideClause names 1-based character positions, at most maxPositions
+// of them: "the character at position 3 is not one of them", "the
+// characters at positions 3, 7 and 9 are not".
+func outsideClause(ps []int) string {
+	if len(ps) == 1 {
+		return "the character at position " + strconv.Itoa(ps[0]) + " is not one of them"
+	}
+	more := ""
+	if len(ps) > maxPositions {
+		more = " (and " + strconv.Itoa(len(ps)-maxPositions) + " more)"
+		ps = ps[:maxPositions]
+	}
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = strconv.Itoa(p)
+	}
+	return "the characters at positions " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1] + more + " are not"
 }
 
 // Issue issues a certificate to companyKey for caller (seed 001): checks the
