@@ -228,7 +228,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 		}
 	}
 
-	verifier := pki.NewVerifier(a.CA.Pool(), a.CA.Intermediates(), a.Clock.Now)
+	verifier := pki.NewCAVerifier(a.CA, a.Clock.Now)
 	certs := api.NewCertChecker(verifier, a.Store)
 	a.Pix = pix.NewService(a.Store, a.Clock, cfg.WebURL)
 	a.startLotes()
