@@ -28,6 +28,7 @@ const (
 	CodeUnauthorized          = "UNAUTHORIZED"              // brasa: bearer token missing, malformed, expired or revoked
 	CodeForbidden             = "FORBIDDEN"                 // brasa: the token lacks certificate.create
 	CodeCertificateNotFound   = "CERTIFICATE_NOT_FOUND"     // brasa: no such certificate uuid for the partner
+	CodeUnsupportedMediaType  = "UNSUPPORTED_MEDIA_TYPE"    // brasa: a JSON route's Content-Type is not application/json
 	CodeTokenInvalidClient    = "invalid_client"            // /connect/token (OAuth2 error)
 	CodeTokenInvalidRequest   = "invalid_request"
 	CodeTokenUnsupportedGrant = "unsupported_grant_type"

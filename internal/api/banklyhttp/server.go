@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -99,6 +100,11 @@ type tokenResponse struct {
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if mediaType(r) != formContentType {
+		api.AddLogAttrs(r.Context(), slog.String("error", "content type "+r.Header.Get("Content-Type")))
+		writeJSON(w, http.StatusBadRequest, formError)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		if errs.KindOf(api.BodyError(err)) == errs.ETooLarge {
 			s.writeError(w, r, api.BodyError(err))
@@ -151,6 +157,37 @@ func checkVersion(r *http.Request) error {
 		Message: "The api-version header is required and must be 1."}
 }
 
+// mediaType returns r's Content-Type without parameters, lower-cased; ""
+// when absent or unreadable.
+func mediaType(r *http.Request) string {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// requireJSON demands Content-Type application/json (seed 001 marks it
+// "Obrigatório" for the issuance, "Nesse caso, application/json"; the
+// registration is JSON too, RFC 7591 §3.1). Anything else, or none, is 415
+// UNSUPPORTED_MEDIA_TYPE, as Bankly's ASP.NET servers answer a body they
+// have no input formatter for.
+func requireJSON(r *http.Request) error {
+	if mediaType(r) == "application/json" {
+		return nil
+	}
+	return &errs.Error{Kind: errs.EInvalid, Code: partner.CodeUnsupportedMediaType,
+		Message: "The Content-Type header is required and must be application/json."}
+}
+
+// formContentType is what the OAuth2 token endpoints read (RFC 6749 §4.4.2).
+const formContentType = "application/x-www-form-urlencoded"
+
+// formError is the token endpoints' answer to a body that is not a form:
+// 400 invalid_request, as IdentityServer's /connect/token answers it.
+var formError = map[string]string{"error": partner.CodeTokenInvalidRequest,
+	"error_description": "The Content-Type header must be " + formContentType + "."}
+
 // stamp is the seed's ISO 8601 UTC form ("2022-03-16T13:28:11.229549Z").
 func stamp(t time.Time) string {
 	if t.IsZero() {
@@ -178,6 +215,9 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := checkVersion(r); err != nil {
+		return err
+	}
+	if err := requireJSON(r); err != nil {
 		return err
 	}
 	req, err := decodeIssue(r.Body)
@@ -360,6 +400,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		return api.BodyError(err)
@@ -394,6 +437,11 @@ func (s *Server) mtlsToken(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.identify(r)
 	if err != nil {
 		return err
+	}
+	if mediaType(r) != formContentType {
+		api.AddLogAttrs(r.Context(), slog.String("error", "content type "+r.Header.Get("Content-Type")))
+		writeJSON(w, http.StatusBadRequest, formError)
+		return nil
 	}
 	if err := r.ParseForm(); err != nil {
 		if errs.KindOf(api.BodyError(err)) == errs.ETooLarge {
