@@ -48,6 +48,14 @@ func ErrMaxCertificates(companyKey string) *errs.Error {
 		Message: "Partner " + companyKey + " has reached the max number of certificates: " + strconv.Itoa(MaxCertificates) + "."}
 }
 
+// ErrNetworkFailure returns CLIENT_NETWORK_FAILURE, the seed's answer to an
+// IP validation failure ("Erro interno durante a validação de IP"): the
+// request's source is not in the partner's allowlist. Its status is the
+// seed's 500.
+func ErrNetworkFailure() *errs.Error {
+	return &errs.Error{Kind: errs.EForbidden, Code: CodeNetworkFailure, Message: "Unknown client network failure."}
+}
+
 // certError returns the seed's error for a client-certificate code.
 func certError(code string) *errs.Error {
 	return &errs.Error{Kind: errs.EForbidden, Code: code, Message: CertMessages[code]}

@@ -1,6 +1,7 @@
 package partner_test
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -97,5 +98,28 @@ func TestCheckPassphraseNamesEveryMissingRequirement(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPartnerAllowsSource(t *testing.T) {
+	cidrs, err := partner.NormalizeAllowlist([]string{"10.1.2.3/8", "192.0.2.7", "::ffff:192.0.2.7", "2001:db8::1/32"})
+	if err != nil || strings.Join(cidrs, " ") != "10.0.0.0/8 192.0.2.7/32 2001:db8::/32" {
+		t.Fatalf("NormalizeAllowlist = %q, %v", cidrs, err)
+	}
+	p := partner.Partner{AllowedCIDRs: cidrs}
+	for addr, want := range map[string]bool{"10.9.9.9": true, "192.0.2.7": true, "::ffff:10.0.0.1": true, "2001:db8::5": true,
+		"192.0.2.8": false, "127.0.0.1": false, "::1": false} {
+		if got := p.AllowsSource(netip.MustParseAddr(addr)); got != want {
+			t.Errorf("AllowsSource(%s) = %v, want %v", addr, got, want)
+		}
+	}
+	if p.AllowsSource(netip.Addr{}) {
+		t.Error("an unknown source passes a non-empty allowlist")
+	}
+	if any := (partner.Partner{}); !any.AllowsSource(netip.Addr{}) || !any.AllowsSource(netip.MustParseAddr("203.0.113.1")) {
+		t.Error("an empty allowlist must allow any source")
+	}
+	if _, err := partner.NormalizeAllowlist([]string{"x", "10.0.0.0/33", "fe80::1%eth0"}); len(errs.As(err).Violations) != 3 {
+		t.Errorf("NormalizeAllowlist of three bad entries = %v, want three violations", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -211,6 +212,9 @@ type Caller struct {
 	CompanyKey string
 	ClientID   string
 	Claims     *oauth.Claims
+	// Source is the request's source address (the TCP peer), checked
+	// against the partner's allowlist; zero when unknown.
+	Source netip.Addr
 }
 
 var errUnauthorized = &errs.Error{Kind: errs.EUnauthorized, Code: CodeUnauthorized, Message: "Invalid or missing bearer token."}
@@ -243,9 +247,40 @@ func (s *Service) authorize(ctx context.Context, caller *Caller, companyKey stri
 	if caller == nil || caller.CompanyKey != companyKey {
 		return nil, ErrPartnerNotFound(companyKey)
 	}
+	p, err := s.partner(ctx, companyKey)
+	if err != nil {
+		return nil, err
+	}
+	if !p.AllowsSource(caller.Source) {
+		return nil, ErrNetworkFailure()
+	}
 	if !caller.Claims.HasScope(ScopeCertificateCreate) {
 		return nil, &errs.Error{Kind: errs.EForbidden, Code: CodeForbidden, Message: "The access token lacks the scope certificate.create."}
 	}
+	return p, nil
+}
+
+// SetAllowedCIDRs replaces companyKey's source allowlist (CIDRs or bare
+// addresses; empty allows any) and returns the partner as stored. It takes
+// effect on the partner's next request on every instance (partners are not
+// cached). PARTNER_NOT_FOUND if none; INVALID_PARAMETER naming every bad
+// entry.
+func (s *Service) SetAllowedCIDRs(ctx context.Context, companyKey string, cidrs []string) (*Partner, error) {
+	norm, err := NormalizeAllowlist(cidrs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetPartnerAllowedCIDRs(ctx, companyKey, norm); err != nil {
+		if errs.Is(err, errs.ENotFound) {
+			return nil, ErrPartnerNotFound(companyKey)
+		}
+		return nil, err
+	}
+	return s.partner(ctx, companyKey)
+}
+
+// Partner returns the partner companyKey. PARTNER_NOT_FOUND if none.
+func (s *Service) Partner(ctx context.Context, companyKey string) (*Partner, error) {
 	return s.partner(ctx, companyKey)
 }
 
@@ -478,10 +513,11 @@ type Identity struct {
 // Identify checks a client certificate whose chain, validity, usage and
 // revocation were already verified (rec is brasa's record of it, nil when
 // brasa has none): its subject must carry an OU (the company key), it must
-// be a partner certificate brasa issued to that partner, and the partner
-// must exist. Errors: CLIENT_CERTIFICATE_ID_IS_UNKNOWN,
-// CLIENT_CERTIFICATE_IS_UNKNOWN, PARTNER_NOT_FOUND.
-func (s *Service) Identify(ctx context.Context, leaf *x509.Certificate, rec *pki.CertificateRecord) (*Identity, error) {
+// be a partner certificate brasa issued to that partner, the partner must
+// exist, and src (the request's source address) must be in its allowlist.
+// Errors: CLIENT_CERTIFICATE_ID_IS_UNKNOWN, CLIENT_CERTIFICATE_IS_UNKNOWN,
+// PARTNER_NOT_FOUND, CLIENT_NETWORK_FAILURE.
+func (s *Service) Identify(ctx context.Context, leaf *x509.Certificate, rec *pki.CertificateRecord, src netip.Addr) (*Identity, error) {
 	if len(leaf.Subject.OrganizationalUnit) == 0 || strings.TrimSpace(leaf.Subject.OrganizationalUnit[0]) == "" {
 		return nil, certError(CodeCertIDUnknown)
 	}
@@ -492,6 +528,9 @@ func (s *Service) Identify(ctx context.Context, leaf *x509.Certificate, rec *pki
 	p, err := s.partner(ctx, ou)
 	if err != nil {
 		return nil, err
+	}
+	if !p.AllowsSource(src) {
+		return nil, ErrNetworkFailure()
 	}
 	return &Identity{Partner: p, Leaf: leaf, Record: rec}, nil
 }

@@ -187,3 +187,94 @@ func TestFidelityBanklyTamperedSignatureIsInvalid(t *testing.T) {
 		t.Errorf("the good certificate: %d %s", resp.StatusCode, b)
 	}
 }
+
+// setPartnerAllowlist PUTs the partner's allowlist through the admin API.
+func setPartnerAllowlist(t *testing.T, h *apptest.Harness, companyKey, adminToken, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest("PUT", h.APIURL()+"/admin/v1/bankly/partners/"+companyKey+"/allowed-cidrs", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if adminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+	}
+	return apptest.Do(t, h.Client(nil), req)
+}
+
+// TestFidelityBanklyNetworkFailureOutsideAllowlist: a partner may have a
+// source-IP allowlist (admin API; empty allows any); a request from outside
+// it answers the seed's 500 CLIENT_NETWORK_FAILURE, on the certificate
+// routes and on the mTLS routes alike.
+func TestFidelityBanklyNetworkFailureOutsideAllowlist(t *testing.T) {
+	t.Parallel()
+	h := apptest.Boot(t, apptest.Options{})
+	sb := banklySandbox(t, h)
+	tok := legacyToken(t, h, sb.ClientID, sb.ClientSecret)
+	resp, b := issuePartnerCert(t, h, sb.CompanyKey, tok, map[string]any{"passphrase": strongPassphrase})
+	var got banklyIssued
+	if resp.StatusCode != 200 || json.Unmarshal(b, &got) != nil {
+		t.Fatalf("issue: %d %s", resp.StatusCode, b)
+	}
+	cert := partnerTLS(t, got)
+	list := func() (*http.Response, []byte) {
+		return apptest.Do(t, h.Client(nil), banklyReq(t, h, "GET", "/partners/"+sb.CompanyKey+"/certificates", tok, nil))
+	}
+
+	// The tests reach brasa from 127.0.0.1: outside 192.0.2.0/24.
+	resp, b = setPartnerAllowlist(t, h, sb.CompanyKey, h.Sandbox.AdminToken, `{"allowed_cidrs":["192.0.2.0/24"]}`)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"allowed_cidrs":["192.0.2.0/24"]`) {
+		t.Fatalf("PUT allowed-cidrs: %d %s", resp.StatusCode, b)
+	}
+	for name, call := range map[string]func() (*http.Response, []byte){
+		"issue": func() (*http.Response, []byte) {
+			return issuePartnerCert(t, h, sb.CompanyKey, tok, map[string]any{"passphrase": strongPassphrase})
+		},
+		"list": list,
+		"me":   func() (*http.Response, []byte) { return me(t, h, &cert) },
+		"register": func() (*http.Response, []byte) {
+			return mtlsCall(t, h, &cert, "POST /oauth2/register", `{"grant_types":["client_credentials"]}`)
+		},
+	} {
+		resp, b := call()
+		e := banklyError(t, name+" from outside the allowlist", resp, b, 500, partner.CodeNetworkFailure)
+		if e.Errors[0].Messages[0] != "Unknown client network failure." {
+			t.Errorf("%s: message %q, want the seed's", name, e.Errors[0].Messages[0])
+		}
+	}
+
+	// Inside the list (bare addresses are /32), and an empty list, allow.
+	resp, b = setPartnerAllowlist(t, h, sb.CompanyKey, h.Sandbox.AdminToken, `{"allowed_cidrs":["10.0.0.0/8", " 127.0.0.1", "10.1.2.3/8"]}`)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"allowed_cidrs":["10.0.0.0/8","127.0.0.1/32"]`) {
+		t.Fatalf("PUT allowed-cidrs: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := list(); resp.StatusCode != 200 {
+		t.Errorf("list from inside the allowlist: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := me(t, h, &cert); resp.StatusCode != 200 {
+		t.Errorf("me from inside the allowlist: %d %s", resp.StatusCode, b)
+	}
+	resp, b = setPartnerAllowlist(t, h, sb.CompanyKey, h.Sandbox.AdminToken, `{"allowed_cidrs":[]}`)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"allowed_cidrs":[]`) {
+		t.Fatalf("PUT empty allowed-cidrs: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := list(); resp.StatusCode != 200 {
+		t.Errorf("list with an empty allowlist: %d %s", resp.StatusCode, b)
+	}
+	req, _ := http.NewRequest("GET", h.APIURL()+"/admin/v1/bankly/partners/"+sb.CompanyKey+"/allowed-cidrs", nil)
+	req.Header.Set("Authorization", "Bearer "+h.Sandbox.AdminToken)
+	if resp, b := apptest.Do(t, h.Client(nil), req); resp.StatusCode != 200 || !strings.Contains(string(b), `"company_key":"`+sb.CompanyKey+`"`) {
+		t.Errorf("GET allowed-cidrs: %d %s", resp.StatusCode, b)
+	}
+
+	// Admin errors.
+	resp, b = setPartnerAllowlist(t, h, sb.CompanyKey, h.Sandbox.AdminToken, `{"allowed_cidrs":["300.1.1.1", "10.0.0.0/8", "ab"]}`)
+	e := banklyError(t, "bad entries", resp, b, 400, partner.CodeInvalidParameter)
+	if len(e.Errors) != 2 || !strings.Contains(e.Errors[0].Messages[0], `"300.1.1.1"`) || !strings.Contains(e.Errors[1].Messages[0], `"ab"`) {
+		t.Errorf("bad entries: %s", b)
+	}
+	resp, b = setPartnerAllowlist(t, h, sb.CompanyKey, h.Sandbox.AdminToken, `{}`)
+	banklyError(t, "no allowed_cidrs", resp, b, 400, partner.CodeInvalidBody)
+	resp, b = setPartnerAllowlist(t, h, "naoexiste", h.Sandbox.AdminToken, `{"allowed_cidrs":[]}`)
+	banklyError(t, "unknown partner", resp, b, 422, partner.CodePartnerNotFound)
+	if resp, b := setPartnerAllowlist(t, h, sb.CompanyKey, tok, `{"allowed_cidrs":[]}`); resp.StatusCode != 401 {
+		t.Errorf("a partner's token on the admin API: %d %s", resp.StatusCode, b)
+	}
+}
