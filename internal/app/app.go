@@ -228,7 +228,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 		}
 	}
 
-	verifier := pki.NewVerifier(a.CA.Pool(), a.CA.Intermediates(), a.Clock.Now)
+	verifier := pki.NewCAVerifier(a.CA, a.Clock.Now)
 	certs := api.NewCertChecker(verifier, a.Store)
 	a.Pix = pix.NewService(a.Store, a.Clock, cfg.WebURL)
 	a.startLotes()
@@ -252,12 +252,13 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	// provisioning API (/admin/v1/banking/...) takes sandbox.json's
 	// admin_token in the sandbox and banking.AdminToken(pepper) in serve
 	// (`brasa banking admin-token` prints it).
-	banklySrv := banklyhttp.New(banklyhttp.Deps{Log: a.Log, Partner: a.Partner, Certs: certs})
-	banklySrv.Register(apiMux)
 	bankingAdmin := banking.AdminToken(pepper)
 	if a.Sandbox != nil {
 		bankingAdmin = a.Sandbox.AdminToken
 	}
+	// The partners' allowlists (/admin/v1/bankly/...) take the same token.
+	banklySrv := banklyhttp.New(banklyhttp.Deps{Log: a.Log, Partner: a.Partner, Certs: certs, AdminToken: bankingAdmin})
+	banklySrv.Register(apiMux)
 	bankingSrv := bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin})
 	bankingSrv.Register(apiMux)
 	// PSC (seed 004): /v0/oauth/... and the push status endpoint; in the

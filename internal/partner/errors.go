@@ -28,6 +28,7 @@ const (
 	CodeUnauthorized          = "UNAUTHORIZED"              // brasa: bearer token missing, malformed, expired or revoked
 	CodeForbidden             = "FORBIDDEN"                 // brasa: the token lacks certificate.create
 	CodeCertificateNotFound   = "CERTIFICATE_NOT_FOUND"     // brasa: no such certificate uuid for the partner
+	CodeUnsupportedMediaType  = "UNSUPPORTED_MEDIA_TYPE"    // brasa: a JSON route's Content-Type is not application/json
 	CodeTokenInvalidClient    = "invalid_client"            // /connect/token (OAuth2 error)
 	CodeTokenInvalidRequest   = "invalid_request"
 	CodeTokenUnsupportedGrant = "unsupported_grant_type"
@@ -45,6 +46,14 @@ func ErrPartnerNotFound(companyKey string) *errs.Error {
 func ErrMaxCertificates(companyKey string) *errs.Error {
 	return &errs.Error{Kind: errs.EUnprocessable, Code: CodeMaxCertificates,
 		Message: "Partner " + companyKey + " has reached the max number of certificates: " + strconv.Itoa(MaxCertificates) + "."}
+}
+
+// ErrNetworkFailure returns CLIENT_NETWORK_FAILURE, the seed's answer to an
+// IP validation failure ("Erro interno durante a validação de IP"): the
+// request's source is not in the partner's allowlist. Its status is the
+// seed's 500.
+func ErrNetworkFailure() *errs.Error {
+	return &errs.Error{Kind: errs.EForbidden, Code: CodeNetworkFailure, Message: "Unknown client network failure."}
 }
 
 // certError returns the seed's error for a client-certificate code.

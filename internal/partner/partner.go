@@ -4,8 +4,13 @@ import (
 	"context"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/brasa-dev/brasa/internal/errs"
 
 	"github.com/brasa-dev/brasa/internal/oauth"
 	"github.com/brasa-dev/brasa/internal/pki"
@@ -34,7 +39,60 @@ type Partner struct {
 	State            string // ST
 	City             string // L
 	ServiceDomain    string // CN: the partner's service domain name
-	CreatedAt        time.Time
+	// AllowedCIDRs are the source addresses the partner's requests may
+	// come from (masked CIDRs, sorted, see [NormalizeAllowlist]); empty
+	// allows any. Requests from elsewhere are CLIENT_NETWORK_FAILURE.
+	AllowedCIDRs []string
+	CreatedAt    time.Time
+}
+
+// AllowsSource reports whether p's requests may come from addr: its
+// allowlist is empty, or addr is in one of its CIDRs. An unknown (zero)
+// addr passes only an empty allowlist.
+func (p *Partner) AllowsSource(addr netip.Addr) bool {
+	if len(p.AllowedCIDRs) == 0 {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, c := range p.AllowedCIDRs {
+		if pre, err := netip.ParsePrefix(c); err == nil && pre.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxAllowedCIDRs bounds a partner's allowlist.
+const MaxAllowedCIDRs = 50
+
+// NormalizeAllowlist parses an allowlist of CIDRs or bare addresses (a /32
+// or /128) and returns it masked, sorted and without duplicates. Every entry
+// that is neither is named in one violation of property allowed_cidrs.
+func NormalizeAllowlist(in []string) ([]string, error) {
+	var out []string
+	var vs []errs.Violation
+	for _, c := range in {
+		c = strings.TrimSpace(c)
+		pre, err := netip.ParsePrefix(c)
+		if err != nil {
+			a, aerr := netip.ParseAddr(c)
+			if aerr != nil || a.Zone() != "" {
+				vs = append(vs, errs.Violation{Property: "allowed_cidrs", Reason: fmt.Sprintf("%q is neither a CIDR nor an IP address.", c)})
+				continue
+			}
+			a = a.Unmap()
+			pre = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, pre.Masked().String())
+	}
+	if len(in) > MaxAllowedCIDRs {
+		vs = append(vs, errs.Violation{Property: "allowed_cidrs", Reason: fmt.Sprintf("At most %d entries.", MaxAllowedCIDRs)})
+	}
+	if len(vs) > 0 {
+		return nil, &errs.Error{Kind: errs.EInvalid, Code: CodeInvalidParameter, Message: vs[0].Reason, Violations: vs}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 // Status is a partner certificate's state.
@@ -79,6 +137,10 @@ func (c *Certificate) StatusAt(now time.Time) Status {
 type Store interface {
 	CreatePartner(ctx context.Context, p *Partner) error
 	Partner(ctx context.Context, companyKey string) (*Partner, error)
+	// SetPartnerAllowedCIDRs replaces companyKey's source allowlist with
+	// cidrs (already normalized; nil or empty allows any). ENotFound if
+	// the partner does not exist.
+	SetPartnerAllowedCIDRs(ctx context.Context, companyKey string, cidrs []string) error
 	// CreatePartnerCertificate stores rec (the certificates table, which
 	// revocation checks read) and c in one transaction, in a free slot
 	// (setting c.Slot); active certificates past their NotAfter at now are

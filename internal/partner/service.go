@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -209,6 +212,9 @@ type Caller struct {
 	CompanyKey string
 	ClientID   string
 	Claims     *oauth.Claims
+	// Source is the request's source address (the TCP peer), checked
+	// against the partner's allowlist; zero when unknown.
+	Source netip.Addr
 }
 
 var errUnauthorized = &errs.Error{Kind: errs.EUnauthorized, Code: CodeUnauthorized, Message: "Invalid or missing bearer token."}
@@ -241,9 +247,40 @@ func (s *Service) authorize(ctx context.Context, caller *Caller, companyKey stri
 	if caller == nil || caller.CompanyKey != companyKey {
 		return nil, ErrPartnerNotFound(companyKey)
 	}
+	p, err := s.partner(ctx, companyKey)
+	if err != nil {
+		return nil, err
+	}
+	if !p.AllowsSource(caller.Source) {
+		return nil, ErrNetworkFailure()
+	}
 	if !caller.Claims.HasScope(ScopeCertificateCreate) {
 		return nil, &errs.Error{Kind: errs.EForbidden, Code: CodeForbidden, Message: "The access token lacks the scope certificate.create."}
 	}
+	return p, nil
+}
+
+// SetAllowedCIDRs replaces companyKey's source allowlist (CIDRs or bare
+// addresses; empty allows any) and returns the partner as stored. It takes
+// effect on the partner's next request on every instance (partners are not
+// cached). PARTNER_NOT_FOUND if none; INVALID_PARAMETER naming every bad
+// entry.
+func (s *Service) SetAllowedCIDRs(ctx context.Context, companyKey string, cidrs []string) (*Partner, error) {
+	norm, err := NormalizeAllowlist(cidrs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SetPartnerAllowedCIDRs(ctx, companyKey, norm); err != nil {
+		if errs.Is(err, errs.ENotFound) {
+			return nil, ErrPartnerNotFound(companyKey)
+		}
+		return nil, err
+	}
+	return s.partner(ctx, companyKey)
+}
+
+// Partner returns the partner companyKey. PARTNER_NOT_FOUND if none.
+func (s *Service) Partner(ctx context.Context, companyKey string) (*Partner, error) {
 	return s.partner(ctx, companyKey)
 }
 
@@ -268,16 +305,28 @@ const DefaultTTLInDays = 365
 // specials are the passphrase's special characters the seed lists.
 const specials = "!@#$%&*()?"
 
-// CheckPassphrase applies the seed's rule: 64 characters, with upper- and
-// lower-case letters, digits and at least one of !@#$%&*()?, and nothing
-// else.
+// PassphraseLength is the passphrase's length in characters (seed 001:
+// "Senha forte de 64 caracteres").
+const PassphraseLength = 64
+
+// maxPositions bounds how many positions of characters outside the set a
+// passphrase error lists.
+const maxPositions = 8
+
+// CheckPassphrase applies the seed's rule: exactly 64 characters, with
+// upper-case letters, lower-case letters, digits and at least one of
+// !@#$%&*()?, and nothing else. The seed's request table shows an example
+// without an upper-case letter while its rule text and its response example
+// have one; the rule text is kept, and the error names every requirement the
+// passphrase misses, one violation each (property "passphrase"), so a
+// passphrase copied from the table is fixed in one try. Characters outside
+// the set are named by position, never echoed.
 func CheckPassphrase(p string) error {
-	const msg = "The passphrase must have exactly 64 characters, with upper-case letters, lower-case letters, numbers and at least one of the special characters !@#$%&*()?"
-	if len(p) != 64 {
-		return invalidParam("passphrase", msg)
-	}
 	var up, low, dig, sp bool
+	var outside []int
+	n := 0
 	for _, r := range p {
+		n++
 		switch {
 		case r >= 'A' && r <= 'Z':
 			up = true
@@ -288,13 +337,53 @@ func CheckPassphrase(p string) error {
 		case strings.ContainsRune(specials, r):
 			sp = true
 		default:
-			return invalidParam("passphrase", msg)
+			outside = append(outside, n)
 		}
 	}
-	if !up || !low || !dig || !sp {
-		return invalidParam("passphrase", msg)
+	var vs []errs.Violation
+	bad := func(msg string) { vs = append(vs, errs.Violation{Property: "passphrase", Reason: msg}) }
+	if n != PassphraseLength {
+		bad(fmt.Sprintf("The passphrase must have exactly %d characters; it has %d.", PassphraseLength, n))
 	}
-	return nil
+	if !up {
+		bad("The passphrase must contain at least one upper-case letter (A-Z).")
+	}
+	if !low {
+		bad("The passphrase must contain at least one lower-case letter (a-z).")
+	}
+	if !dig {
+		bad("The passphrase must contain at least one number (0-9).")
+	}
+	if !sp {
+		bad("The passphrase must contain at least one of the special characters " + specials + ".")
+	}
+	if len(outside) > 0 {
+		bad("The passphrase may contain only letters A-Z and a-z, numbers and the special characters " + specials +
+			"; " + outsideClause(outside) + ".")
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	return &errs.Error{Kind: errs.EInvalid, Code: CodeInvalidParameter, Message: vs[0].Reason, Violations: vs}
+}
+
+// outsideClause names 1-based character positions, at most maxPositions
+// of them: "the character at position 3 is not one of them", "the
+// characters at positions 3, 7 and 9 are not".
+func outsideClause(ps []int) string {
+	if len(ps) == 1 {
+		return "the character at position " + strconv.Itoa(ps[0]) + " is not one of them"
+	}
+	more := ""
+	if len(ps) > maxPositions {
+		more = " (and " + strconv.Itoa(len(ps)-maxPositions) + " more)"
+		ps = ps[:maxPositions]
+	}
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = strconv.Itoa(p)
+	}
+	return "the characters at positions " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1] + more + " are not"
 }
 
 // Issue issues a certificate to companyKey for caller (seed 001): checks the
@@ -424,10 +513,11 @@ type Identity struct {
 // Identify checks a client certificate whose chain, validity, usage and
 // revocation were already verified (rec is brasa's record of it, nil when
 // brasa has none): its subject must carry an OU (the company key), it must
-// be a partner certificate brasa issued to that partner, and the partner
-// must exist. Errors: CLIENT_CERTIFICATE_ID_IS_UNKNOWN,
-// CLIENT_CERTIFICATE_IS_UNKNOWN, PARTNER_NOT_FOUND.
-func (s *Service) Identify(ctx context.Context, leaf *x509.Certificate, rec *pki.CertificateRecord) (*Identity, error) {
+// be a partner certificate brasa issued to that partner, the partner must
+// exist, and src (the request's source address) must be in its allowlist.
+// Errors: CLIENT_CERTIFICATE_ID_IS_UNKNOWN, CLIENT_CERTIFICATE_IS_UNKNOWN,
+// PARTNER_NOT_FOUND, CLIENT_NETWORK_FAILURE.
+func (s *Service) Identify(ctx context.Context, leaf *x509.Certificate, rec *pki.CertificateRecord, src netip.Addr) (*Identity, error) {
 	if len(leaf.Subject.OrganizationalUnit) == 0 || strings.TrimSpace(leaf.Subject.OrganizationalUnit[0]) == "" {
 		return nil, certError(CodeCertIDUnknown)
 	}
@@ -438,6 +528,9 @@ func (s *Service) Identify(ctx context.Context, leaf *x509.Certificate, rec *pki
 	p, err := s.partner(ctx, ou)
 	if err != nil {
 		return nil, err
+	}
+	if !p.AllowsSource(src) {
+		return nil, ErrNetworkFailure()
 	}
 	return &Identity{Partner: p, Leaf: leaf, Record: rec}, nil
 }

@@ -1,6 +1,7 @@
 package pki
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
 	"errors"
@@ -30,8 +31,9 @@ var (
 	// CA certificate.
 	ErrWrongUsage = errors.New("pki: certificate is not a TLS client certificate")
 	// ErrInvalidCertificate means any other verification failure (an
-	// unhandled critical extension, a malformed name constraint...); the
-	// cause is wrapped.
+	// unhandled critical extension, a malformed name constraint, a
+	// signature that does not verify with the trusted CA the certificate
+	// names as its issuer...); the cause is wrapped.
 	ErrInvalidCertificate = errors.New("pki: invalid client certificate")
 )
 
@@ -57,6 +59,10 @@ type Verifier struct {
 	roots         *x509.CertPool
 	intermediates *x509.CertPool
 	now           func() time.Time
+	// issuers are the trusted CA certificates, when known
+	// ([NewCAVerifier]): a leaf naming one of them whose signature does not
+	// verify is tampered with (ErrInvalidCertificate), not unknown.
+	issuers []*x509.Certificate
 
 	mu         sync.RWMutex
 	cache      map[[sha256.Size]byte]verified
@@ -87,6 +93,21 @@ func NewVerifier(roots, intermediates *x509.CertPool, now func() time.Time) *Ver
 	}
 }
 
+// NewCAVerifier returns a Verifier for the certificates ca issues: it
+// trusts ca's root, completes chains with its issuing CA, and tells a
+// tampered certificate from a foreign one: a leaf that names one of ca's
+// certificates as its issuer (issuer name, and authority key identifier
+// when both carry one) but whose signature does not verify with it is
+// [ErrInvalidCertificate], where [NewVerifier] reads it as
+// [ErrUnknownAuthority]. A certificate of another CA that merely shares
+// ca's names (another brasa sandbox, say) has another key identifier and
+// stays [ErrUnknownAuthority].
+func NewCAVerifier(ca *CA, now func() time.Time) *Verifier {
+	v := NewVerifier(ca.Pool(), ca.Intermediates(), now)
+	v.issuers = []*x509.Certificate{ca.Intermediate, ca.Root}
+	return v
+}
+
 // Verify verifies a presented chain (leaf first, as in
 // tls.ConnectionState.PeerCertificates) and returns the leaf. In order, it
 // returns an error wrapping:
@@ -99,7 +120,9 @@ func NewVerifier(roots, intermediates *x509.CertPool, now func() time.Time) *Ver
 //   - [ErrWrongUsage] if the leaf's extended key usage does not name
 //     clientAuth (a leaf without the extension, which RFC 5280 reads as
 //     "any purpose", is refused too) or the leaf is a CA certificate;
-//   - [ErrInvalidCertificate] for any other failure.
+//   - [ErrInvalidCertificate] for any other failure, including (for a
+//     [NewCAVerifier]) a leaf naming the CA whose signature does not
+//     verify.
 func (v *Verifier) Verify(chain []*x509.Certificate) (*x509.Certificate, error) {
 	leaf, _, err := v.VerifyDigest(chain)
 	return leaf, err
@@ -143,7 +166,13 @@ func (v *Verifier) VerifyDigest(chain []*x509.Certificate) (_ *x509.Certificate,
 	}
 	chains, err := leaf.Verify(opts)
 	if err != nil {
-		return nil, key, classify(err, now)
+		err = classify(err, now)
+		if errors.Is(err, ErrUnknownAuthority) {
+			if ca := v.forgedIssuer(leaf); ca != nil {
+				err = fmt.Errorf("%w: its signature does not verify with the issuing CA %q it names", ErrInvalidCertificate, ca.Subject.CommonName)
+			}
+		}
+		return nil, key, err
 	}
 	if leaf.IsCA {
 		return nil, key, fmt.Errorf("%w: it is a CA certificate", ErrWrongUsage)
@@ -153,6 +182,24 @@ func (v *Verifier) VerifyDigest(chain []*x509.Certificate) (_ *x509.Certificate,
 	}
 	v.remember(key, window(chains), now)
 	return leaf, key, nil
+}
+
+// forgedIssuer returns the trusted CA certificate leaf names as its issuer
+// (same issuer name; same key identifier when both carry one) if leaf's
+// signature does not verify with it, or nil.
+func (v *Verifier) forgedIssuer(leaf *x509.Certificate) *x509.Certificate {
+	for _, ca := range v.issuers {
+		if !bytes.Equal(leaf.RawIssuer, ca.RawSubject) {
+			continue
+		}
+		if len(leaf.AuthorityKeyId) > 0 && len(ca.SubjectKeyId) > 0 && !bytes.Equal(leaf.AuthorityKeyId, ca.SubjectKeyId) {
+			continue
+		}
+		if leaf.CheckSignatureFrom(ca) != nil {
+			return ca
+		}
+	}
+	return nil
 }
 
 // checkDates reports whether now is inside cert's validity period.

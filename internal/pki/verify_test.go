@@ -295,3 +295,43 @@ func TestVerifyDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestCAVerifierTamperedSignature: a leaf naming brasa's issuing CA whose
+// signature does not verify is invalid, not unknown; a leaf of another CA
+// sharing brasa's names stays unknown.
+func TestCAVerifierTamperedSignature(t *testing.T) {
+	ca, _ := MustNewCA(t, t0)
+	otherCA, _ := MustNewCA(t, t0) // same default names, other keys
+	key := MustECKey(t)
+	good := MustIssueClient(t, ca, key.Public(), 24*time.Hour)
+	der := append([]byte(nil), good.Raw...)
+	der[len(der)-1] ^= 0x01 // the last byte of the signature value
+	tampered, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := MustIssueClient(t, otherCA, key.Public(), 24*time.Hour)
+	now := func() time.Time { return t0.Add(time.Hour) }
+	for _, tt := range []struct {
+		name     string
+		verifier *pki.Verifier
+		chain    []*x509.Certificate
+		want     error
+	}{
+		{"good", pki.NewCAVerifier(ca, now), []*x509.Certificate{good}, nil},
+		{"tampered", pki.NewCAVerifier(ca, now), []*x509.Certificate{tampered}, pki.ErrInvalidCertificate},
+		{"tampered with its chain", pki.NewCAVerifier(ca, now), []*x509.Certificate{tampered, ca.Intermediate, ca.Root}, pki.ErrInvalidCertificate},
+		{"tampered, pool verifier", pki.NewVerifier(ca.Pool(), ca.Intermediates(), now), []*x509.Certificate{tampered}, pki.ErrUnknownAuthority},
+		{"other CA with the same names", pki.NewCAVerifier(ca, now), []*x509.Certificate{foreign, otherCA.Intermediate}, pki.ErrUnknownAuthority},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.verifier.Verify(tt.chain)
+			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("Verify = %v, want %v", err, tt.want)
+			}
+			if tt.want == pki.ErrInvalidCertificate && errors.Is(err, pki.ErrUnknownAuthority) {
+				t.Errorf("Verify = %v, also reads as unknown authority", err)
+			}
+		})
+	}
+}

@@ -16,11 +16,15 @@ var _ partner.Store = (*DB)(nil)
 
 // CreatePartner stores p. EConflict if its company key (or UUID) exists.
 func (s *session) CreatePartner(ctx context.Context, p *partner.Partner) error {
+	cidrs, err := joinList("allowedCIDRs", p.AllowedCIDRs)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(s *session) error {
 		_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO partners
-			(company_key, uuid, cnpj, razao_social, business_category, state, city, service_domain, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			p.CompanyKey, p.UUID, p.CNPJ, p.RazaoSocial, p.BusinessCategory, p.State, p.City, p.ServiceDomain, micros(p.CreatedAt))
+			(company_key, uuid, cnpj, razao_social, business_category, state, city, service_domain, allowed_cidrs, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			p.CompanyKey, p.UUID, p.CNPJ, p.RazaoSocial, p.BusinessCategory, p.State, p.City, p.ServiceDomain, cidrs, micros(p.CreatedAt))
 		return s.fail(err, "create partner", "partner already exists", "")
 	})
 }
@@ -28,18 +32,43 @@ func (s *session) CreatePartner(ctx context.Context, p *partner.Partner) error {
 // Partner returns the partner companyKey. ENotFound if none.
 func (s *session) Partner(ctx context.Context, companyKey string) (*partner.Partner, error) {
 	var p partner.Partner
+	var cidrs string
 	var created int64
-	err := s.readRow(ctx, `SELECT company_key, uuid, cnpj, razao_social, business_category, state, city, service_domain, created_at
+	err := s.readRow(ctx, `SELECT company_key, uuid, cnpj, razao_social, business_category, state, city, service_domain, allowed_cidrs, created_at
 		FROM partners WHERE company_key = ?`, companyKey).
-		Scan(&p.CompanyKey, &p.UUID, &p.CNPJ, &p.RazaoSocial, &p.BusinessCategory, &p.State, &p.City, &p.ServiceDomain, &created)
+		Scan(&p.CompanyKey, &p.UUID, &p.CNPJ, &p.RazaoSocial, &p.BusinessCategory, &p.State, &p.City, &p.ServiceDomain, &cidrs, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("partner not found")
 	}
 	if err != nil {
 		return nil, s.fail(err, "read partner", "", "")
 	}
+	p.AllowedCIDRs = splitList(cidrs)
 	p.CreatedAt = fromMicros(created)
 	return &p, nil
+}
+
+// SetPartnerAllowedCIDRs replaces companyKey's source allowlist (nil or
+// empty: any source). ENotFound if the partner does not exist.
+func (s *session) SetPartnerAllowedCIDRs(ctx context.Context, companyKey string, cidrs []string) error {
+	list, err := joinList("allowedCIDRs", cidrs)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(s *session) error {
+		res, err := s.w.ExecContext(ctx, s.q(`UPDATE partners SET allowed_cidrs = ? WHERE company_key = ?`), list, companyKey)
+		if err != nil {
+			return s.fail(err, "set partner allowed cidrs", "", "")
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return s.fail(err, "set partner allowed cidrs", "", "")
+		}
+		if n == 0 {
+			return notFound("partner not found")
+		}
+		return nil
+	})
 }
 
 // errNoSlot is what a slot search returns when both are taken.

@@ -27,12 +27,13 @@ var errorTable = map[string]int{
 	partner.CodeAuthFailure:      http.StatusInternalServerError,
 	partner.CodeNetworkFailure:   http.StatusInternalServerError,
 
-	partner.CodeInvalidParameter:    http.StatusBadRequest,
-	partner.CodeInvalidBody:         http.StatusBadRequest,
-	partner.CodeAPIVersion:          http.StatusBadRequest,
-	partner.CodeUnauthorized:        http.StatusUnauthorized,
-	partner.CodeForbidden:           http.StatusForbidden,
-	partner.CodeCertificateNotFound: http.StatusNotFound,
+	partner.CodeInvalidParameter:     http.StatusBadRequest,
+	partner.CodeInvalidBody:          http.StatusBadRequest,
+	partner.CodeAPIVersion:           http.StatusBadRequest,
+	partner.CodeUnauthorized:         http.StatusUnauthorized,
+	partner.CodeForbidden:            http.StatusForbidden,
+	partner.CodeCertificateNotFound:  http.StatusNotFound,
+	partner.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
 }
 
 // kindTable renders errors without a code of errorTable.
@@ -59,6 +60,7 @@ var titles = map[int]string{
 	http.StatusForbidden:             "Forbidden",
 	http.StatusNotFound:              "Not Found",
 	http.StatusRequestEntityTooLarge: "Payload Too Large",
+	http.StatusUnsupportedMediaType:  "Unsupported Media Type",
 	http.StatusUnprocessableEntity:   "Unprocessable Entity",
 	http.StatusTooManyRequests:       "Too Many Requests",
 	http.StatusInternalServerError:   "Internal Server Error",

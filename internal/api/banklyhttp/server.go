@@ -9,6 +9,8 @@
 //	GET    /partners/me                                   mTLS-protected: who the certificate identifies
 //	POST   /oauth2/register                               mTLS: dynamic registration of a tls_client_auth client
 //	POST   /oauth2/token                                  mTLS: certificate-bound token for such a client
+//	GET    /admin/v1/bankly/partners/{companyKey}/allowed-cidrs   admin token: the partner's source allowlist
+//	PUT    /admin/v1/bankly/partners/{companyKey}/allowed-cidrs   admin token: {"allowed_cidrs": [...]}, [] allows any
 //
 // Errors are Bankly's {"errors":[{"code","messages"}],"title","status",
 // "traceId"}, rendered from the one table in errors.go; the token endpoint
@@ -19,11 +21,14 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/brasa-dev/brasa/internal/api"
+	"github.com/brasa-dev/brasa/internal/api/sandboxhttp"
 	"github.com/brasa-dev/brasa/internal/errs"
 	"github.com/brasa-dev/brasa/internal/partner"
 )
@@ -33,6 +38,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Partner *partner.Service
 	Certs   *api.CertChecker
+	// AdminToken guards /admin/v1/bankly/... (the sandbox's admin_token,
+	// or the operator's in serve); empty disables those routes' access.
+	AdminToken string
 }
 
 // Server is the Bankly surface.
@@ -52,6 +60,21 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /partners/me", mtls(s.handle(s.me)))
 	mux.Handle("POST /oauth2/register", mtls(s.handle(s.register)))
 	mux.Handle("POST /oauth2/token", mtls(s.handle(s.mtlsToken)))
+	admin := func(h func(http.ResponseWriter, *http.Request) error) http.Handler {
+		return sandboxhttp.AdminOnly(s.d.AdminToken, s.handle(h).ServeHTTP)
+	}
+	mux.Handle("GET /admin/v1/bankly/partners/{companyKey}/allowed-cidrs", admin(s.adminAllowlist))
+	mux.Handle("PUT /admin/v1/bankly/partners/{companyKey}/allowed-cidrs", admin(s.adminSetAllowlist))
+}
+
+// source is the request's TCP peer address; forwarding headers are not
+// trusted (as on token-v2).
+func source(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.Handler {
@@ -99,6 +122,11 @@ type tokenResponse struct {
 }
 
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if mediaType(r) != formContentType {
+		api.AddLogAttrs(r.Context(), slog.String("error", "content type "+r.Header.Get("Content-Type")))
+		writeJSON(w, http.StatusBadRequest, formError)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		if errs.KindOf(api.BodyError(err)) == errs.ETooLarge {
 			s.writeError(w, r, api.BodyError(err))
@@ -137,7 +165,12 @@ func (s *Server) caller(r *http.Request) (*partner.Caller, error) {
 	if !strings.EqualFold(scheme, "Bearer") {
 		tok = ""
 	}
-	return s.d.Partner.Authenticate(r.Context(), strings.TrimSpace(tok))
+	c, err := s.d.Partner.Authenticate(r.Context(), strings.TrimSpace(tok))
+	if err != nil {
+		return nil, err
+	}
+	c.Source = source(r)
+	return c, nil
 }
 
 // checkVersion demands api-version 1 (the seed: "Atualmente estamos na
@@ -150,6 +183,37 @@ func checkVersion(r *http.Request) error {
 	return &errs.Error{Kind: errs.EInvalid, Code: partner.CodeAPIVersion,
 		Message: "The api-version header is required and must be 1."}
 }
+
+// mediaType returns r's Content-Type without parameters, lower-cased; ""
+// when absent or unreadable.
+func mediaType(r *http.Request) string {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// requireJSON demands Content-Type application/json (seed 001 marks it
+// "Obrigatório" for the issuance, "Nesse caso, application/json"; the
+// registration is JSON too, RFC 7591 §3.1). Anything else, or none, is 415
+// UNSUPPORTED_MEDIA_TYPE, as Bankly's ASP.NET servers answer a body they
+// have no input formatter for.
+func requireJSON(r *http.Request) error {
+	if mediaType(r) == "application/json" {
+		return nil
+	}
+	return &errs.Error{Kind: errs.EInvalid, Code: partner.CodeUnsupportedMediaType,
+		Message: "The Content-Type header is required and must be application/json."}
+}
+
+// formContentType is what the OAuth2 token endpoints read (RFC 6749 §4.4.2).
+const formContentType = "application/x-www-form-urlencoded"
+
+// formError is the token endpoints' answer to a body that is not a form:
+// 400 invalid_request, as IdentityServer's /connect/token answers it.
+var formError = map[string]string{"error": partner.CodeTokenInvalidRequest,
+	"error_description": "The Content-Type header must be " + formContentType + "."}
 
 // stamp is the seed's ISO 8601 UTC form ("2022-03-16T13:28:11.229549Z").
 func stamp(t time.Time) string {
@@ -178,6 +242,9 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := checkVersion(r); err != nil {
+		return err
+	}
+	if err := requireJSON(r); err != nil {
 		return err
 	}
 	req, err := decodeIssue(r.Body)
@@ -322,7 +389,51 @@ type meResponse struct {
 
 func (s *Server) identify(r *http.Request) (*partner.Identity, error) {
 	peer := api.PeerFrom(r.Context())
-	return s.d.Partner.Identify(r.Context(), peer.Leaf, peer.Record)
+	return s.d.Partner.Identify(r.Context(), peer.Leaf, peer.Record, source(r))
+}
+
+// --- /admin/v1/bankly/partners/{companyKey}/allowed-cidrs ---
+
+type allowlistJSON struct {
+	CompanyKey   string   `json:"company_key"`
+	AllowedCIDRs []string `json:"allowed_cidrs"`
+}
+
+func writeAllowlist(w http.ResponseWriter, p *partner.Partner) {
+	out := allowlistJSON{CompanyKey: p.CompanyKey, AllowedCIDRs: p.AllowedCIDRs}
+	if out.AllowedCIDRs == nil {
+		out.AllowedCIDRs = []string{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) adminAllowlist(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.d.Partner.Partner(r.Context(), r.PathValue("companyKey"))
+	if err != nil {
+		return err
+	}
+	writeAllowlist(w, p)
+	return nil
+}
+
+func (s *Server) adminSetAllowlist(w http.ResponseWriter, r *http.Request) error {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return api.BodyError(err)
+	}
+	var in struct {
+		AllowedCIDRs *[]string `json:"allowed_cidrs"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil || in.AllowedCIDRs == nil {
+		return &errs.Error{Kind: errs.EInvalid, Code: partner.CodeInvalidBody,
+			Message: `The request body must be {"allowed_cidrs": [...]} (an empty list allows any source).`}
+	}
+	p, err := s.d.Partner.SetAllowedCIDRs(r.Context(), r.PathValue("companyKey"), *in.AllowedCIDRs)
+	if err != nil {
+		return err
+	}
+	writeAllowlist(w, p)
+	return nil
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
@@ -360,6 +471,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := requireJSON(r); err != nil {
+		return err
+	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		return api.BodyError(err)
@@ -394,6 +508,11 @@ func (s *Server) mtlsToken(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.identify(r)
 	if err != nil {
 		return err
+	}
+	if mediaType(r) != formContentType {
+		api.AddLogAttrs(r.Context(), slog.String("error", "content type "+r.Header.Get("Content-Type")))
+		writeJSON(w, http.StatusBadRequest, formError)
+		return nil
 	}
 	if err := r.ParseForm(); err != nil {
 		if errs.KindOf(api.BodyError(err)) == errs.ETooLarge {

@@ -18,6 +18,7 @@ func init() {
 		run  func(t *testing.T, s partner.Store)
 	}{
 		{"Partner/RoundTripConflictNotFound", testPartnerRoundTrip},
+		{"Partner/AllowedCIDRsSetClearNotFound", testPartnerAllowedCIDRs},
 		{"PartnerCertificate/TwoSlotsThirdRefusedRevokeFrees", testPartnerCertSlots},
 		{"PartnerCertificate/ExpiredFreesSlot", testPartnerCertExpired},
 		{"PartnerCertificate/ConcurrentIssuesKeepTwo", testPartnerCertConcurrent},
@@ -65,6 +66,32 @@ func testPartnerRoundTrip(t *testing.T, s partner.Store) {
 	}
 	_, err = s.Partner(ctx, "nobody")
 	wantKind(t, "Partner unknown", err, errs.ENotFound)
+}
+
+func testPartnerAllowedCIDRs(t *testing.T, s partner.Store) {
+	ctx := t.Context()
+	p := NewPartner("listed")
+	p.AllowedCIDRs = []string{"10.0.0.0/8"}
+	wantOK(t, "CreatePartner", s.CreatePartner(ctx, p))
+	got, err := s.Partner(ctx, "listed")
+	wantOK(t, "Partner", err)
+	if d := Diff(got.AllowedCIDRs, []string{"10.0.0.0/8"}); d != "" {
+		t.Errorf("created allowlist: %s", d)
+	}
+	want := []string{"192.0.2.7/32", "2001:db8::/32"}
+	wantOK(t, "SetPartnerAllowedCIDRs", s.SetPartnerAllowedCIDRs(ctx, "listed", want))
+	got, err = s.Partner(ctx, "listed")
+	wantOK(t, "Partner", err)
+	if d := Diff(got.AllowedCIDRs, want); d != "" {
+		t.Errorf("allowlist: %s", d)
+	}
+	wantOK(t, "SetPartnerAllowedCIDRs empty", s.SetPartnerAllowedCIDRs(ctx, "listed", nil))
+	got, err = s.Partner(ctx, "listed")
+	wantOK(t, "Partner", err)
+	if len(got.AllowedCIDRs) != 0 {
+		t.Errorf("cleared allowlist = %q, want empty", got.AllowedCIDRs)
+	}
+	wantKind(t, "SetPartnerAllowedCIDRs unknown", s.SetPartnerAllowedCIDRs(ctx, "nobody", want), errs.ENotFound)
 }
 
 func testPartnerCertSlots(t *testing.T, s partner.Store) {
