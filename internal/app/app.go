@@ -301,7 +301,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	a.apiSrv = a.newServer(api.Chain(apiMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "api"), a.Metrics.Instrument("api"),
 		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), api.ClientKey(verifier), tooMany, api.IsOps),
-		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 12 MiB
+		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 198 MiB
 		pki.ServerTLSConfig(apiCert, tls.RequestClientCert, clientCAs))
 	a.webSrv = a.newServer(api.Chain(webMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "web"), a.Metrics.Instrument("web"),

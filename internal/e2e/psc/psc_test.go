@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brasa-dev/brasa/internal/api/pschttp"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/internal/pki/cms/cmstest"
@@ -610,7 +611,7 @@ var _ = crypto.SHA256
 
 // TestPSCSevenMegabytePDF: a 7 MB PDF (9.4 MB of base64, over the API's
 // default 1 MiB body limit) is signed and verifies; a larger document is
-// refused with 400, a body over 12 MiB with 413.
+// refused with 400, a body over pschttp.SignatureBodyLimit with 413.
 func TestPSCSevenMegabytePDF(t *testing.T) {
 	t.Parallel()
 	e := bootPSC(t, apptest.Options{})
@@ -628,7 +629,6 @@ func TestPSCSevenMegabytePDF(t *testing.T) {
 	over := append(bytes.Clone(pdf), make([]byte, 7<<20-len(pdf)+1)...)
 	st, body, _, _ = e.sign(tok.AccessToken, map[string]any{"hashes": []any{map[string]any{"id": "big", "signature_format": "PAdES_AD_RB", "base64_content": base64.StdEncoding.EncodeToString(over)}}})
 	wantOAuthError(t, "7 MB + 1", st, body, 400, "invalid_request")
-	huge := bytes.Repeat([]byte("A"), 13<<20)
-	st, body, _ = e.call("POST", "/v0/oauth/signature", "application/json", append(append([]byte(`{"hashes":[{"id":"x","base64_content":"`), huge...), `"}]}`...), "Authorization", "Bearer "+tok.AccessToken)
-	wantOAuthError(t, "13 MiB body", st, body, 413, "invalid_request")
+	st, body = e.postOversized("/v0/oauth/signature", pschttp.SignatureBodyLimit+1, "Authorization", "Bearer "+tok.AccessToken)
+	wantOAuthError(t, "body over the signature limit", st, body, 413, "invalid_request")
 }
