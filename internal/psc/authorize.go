@@ -149,7 +149,8 @@ func (s *Service) RedirectURL(a *Authorization) string {
 	return a.RedirectURI + sep + q.Encode()
 }
 
-// PollResult is the answer of the push status endpoint.
+// PollResult is the answer of the push status endpoint: RedirectURL is
+// push://<client_id>?code=<id>&state=<state|NONE>.
 type PollResult struct {
 	Pending            bool
 	AuthorizationToken string
@@ -188,8 +189,14 @@ func (s *Service) Poll(ctx context.Context, code string) (*PollResult, error) {
 		return &PollResult{Pending: true}, nil
 	}
 	q := url.Values{"code": {a.ID}, "state": {stateOrNone(a.State)}}
-	return &PollResult{AuthorizationToken: s.Code(a), RedirectURL: PushRedirectURI + "?" + q.Encode()}, nil
+	return &PollResult{AuthorizationToken: s.Code(a), RedirectURL: PushRedirectURL(a.ClientID) + "?" + q.Encode()}, nil
 }
+
+// PushRedirectURL is an application's push URI, the base of the push
+// flow's redirectUrl: the seed shows "push://<URI gerada no cadastro de
+// aplicação>?code=…&state=NONE", and the one thing registration generates
+// for an application is its client_id (a UUID, safe as a URI authority).
+func PushRedirectURL(clientID string) string { return PushRedirectURI + clientID }
 
 // Status returns the request id for the QR page (ENotFound if none),
 // reporting a pending request past its window as expired (second value).

@@ -3,8 +3,10 @@ package psc_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -80,4 +82,72 @@ func (repeatA) Read(p []byte) (int, error) {
 		p[i] = 'A'
 	}
 	return len(p), nil
+}
+
+// TestFidelityPSCPushRedirectURLNamesTheApplication (item 18): the push
+// flow's redirectUrl is push://<the application>?code=…&state=NONE, as the
+// seed shows it, not a bare push://?code=….
+func TestFidelityPSCPushRedirectURLNamesTheApplication(t *testing.T) {
+	t.Parallel()
+	e := bootPSC(t, apptest.Options{})
+	p := e.pushAuthorized("signature_session", e.sb.HolderCPF)
+	u, err := url.Parse(p.redirectURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Scheme != "push" || u.Host != e.sb.ClientID || u.Query().Get("code") != p.code || u.Query().Get("state") != "NONE" {
+		t.Fatalf("redirectUrl %q, want push://%s?code=%s&state=NONE", p.redirectURL, e.sb.ClientID, p.code)
+	}
+	// The token endpoint takes it (or the bare push://) as redirect_uri.
+	st, body, _ := e.postForm("/v0/oauth/token", url.Values{"grant_type": {"authorization_code"}, "client_id": {e.sb.ClientID},
+		"client_secret": {e.sb.ClientSecret}, "code": {p.authorizationToken}, "code_verifier": {p.verifier}, "redirect_uri": {p.redirectURL}})
+	if st != 200 {
+		t.Fatalf("token with the redirectUrl as redirect_uri: %d %s", st, body)
+	}
+}
+
+// pushAuth is an approved push request.
+type pushAuth struct {
+	code, verifier, authorizationToken, redirectURL string
+}
+
+// pushAuthorized asks for a push authorization for hint, approves it and
+// polls once for its authorizationToken.
+func (e *pscEnv) pushAuthorized(scope, hint string) pushAuth {
+	e.t.Helper()
+	var p pushAuth
+	var challenge string
+	p.verifier, challenge = pkce()
+	st, body, _ := e.call("GET", e.authorizeQuery(challenge, scope, hint, "", "push://"), "", nil)
+	if st != 200 || !strings.HasPrefix(string(body), "code=") {
+		e.t.Fatalf("authorize push: %d %s", st, body)
+	}
+	p.code = strings.TrimPrefix(string(body), "code=")
+	if st, b := e.approve(hint, true); st != 200 {
+		e.t.Fatalf("approve: %d %s", st, b)
+	}
+	st, body, _ = e.call("GET", "/valid/api/v1/trusted-services/authentications?code="+url.QueryEscape(p.code), "", nil)
+	var auth struct {
+		AuthorizationToken string `json:"authorizationToken"`
+		RedirectURL        string `json:"redirectUrl"`
+	}
+	if err := json.Unmarshal(body, &auth); st != 200 || err != nil || auth.AuthorizationToken == "" {
+		e.t.Fatalf("authentications: %d %s", st, body)
+	}
+	p.authorizationToken, p.redirectURL = auth.AuthorizationToken, auth.RedirectURL
+	return p
+}
+
+// exchange trades p's authorizationToken at the token endpoint.
+func (e *pscEnv) exchange(p pushAuth) (int, []byte, pscToken) {
+	e.t.Helper()
+	st, body, _ := e.postForm("/v0/oauth/token", url.Values{"grant_type": {"authorization_code"}, "client_id": {e.sb.ClientID},
+		"client_secret": {e.sb.ClientSecret}, "code": {p.authorizationToken}, "code_verifier": {p.verifier}})
+	var tok pscToken
+	if st == 200 {
+		if err := json.Unmarshal(body, &tok); err != nil {
+			e.t.Fatalf("token body: %s", body)
+		}
+	}
+	return st, body, tok
 }

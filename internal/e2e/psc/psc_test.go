@@ -154,7 +154,7 @@ func TestPSCPushFlowAndSignatures(t *testing.T) {
 		RedirectURL        string `json:"redirectUrl"`
 	}
 	if err := json.Unmarshal(body, &auth); st != 200 || err != nil || auth.AuthorizationToken == "" ||
-		auth.RedirectURL != "push://?code="+code+"&state=abc" {
+		auth.RedirectURL != "push://"+e.sb.ClientID+"?code="+code+"&state=abc" {
 		t.Fatalf("approved poll: %d %s", st, body)
 	}
 	exchange := func(v url.Values) (int, []byte) {
