@@ -261,10 +261,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	bankingSrv := bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin})
 	bankingSrv.Register(apiMux)
 	// PSC (seed 004): /v0/oauth/... and the push status endpoint; in the
-	// sandbox also POST /sandbox/v1/psc/approvals (admin token).
+	// sandbox also POST /sandbox/v1/psc/approvals and
+	// /sandbox/v1/psc/revocations (admin token).
 	pscSrv.Register(apiMux)
 	if a.Sandbox != nil {
 		apiMux.Handle("POST /sandbox/v1/psc/approvals", sandboxhttp.AdminOnly(a.Sandbox.AdminToken, pscSrv.SandboxApprovals))
+		apiMux.Handle("POST /sandbox/v1/psc/revocations", sandboxhttp.AdminOnly(a.Sandbox.AdminToken, pscSrv.SandboxRevocations))
 	}
 	apiMux.HandleFunc("/", pixSrv.NotFound)
 

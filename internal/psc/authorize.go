@@ -419,7 +419,8 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 	}
 	typ := TypeOf(a.Documento)
 	lifetime := capLifetime(a.Lifetime, typ)
-	t := &Token{ID: newUUID(), ClientID: app.ClientID, Documento: a.Documento, Scope: a.Scope, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	t := &Token{ID: newUUID(), ClientID: app.ClientID, Documento: a.Documento, Scope: a.Scope, AuthorizationID: a.ID,
+		CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 	if err := s.Store.CreatePSCToken(ctx, t); err != nil {
 		return nil, err
 	}
@@ -427,7 +428,7 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 }
 
 // Authenticate returns the token behind a bearer access token, checking its
-// MAC and expiry. invalid_token (401) otherwise.
+// MAC, expiry and revocation. invalid_token (401) otherwise.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*Token, error) {
 	if bearer == "" {
 		return nil, Error(CodeInvalidToken, "Authorization: Bearer <access_token> é obrigatório")
@@ -442,6 +443,9 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Token, erro
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !t.RevokedAt.IsZero() {
+		return nil, Error(CodeInvalidToken, "access_token revogado")
 	}
 	if !s.Clock.Now().Before(t.ExpiresAt) {
 		return nil, Error(CodeInvalidToken, "access_token expirado")

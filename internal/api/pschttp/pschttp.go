@@ -70,6 +70,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /v0/oauth/user-discovery", s.handle(s.postUserDiscovery))
 	mux.Handle("GET /v0/oauth/authorize", s.handle(s.getAuthorize))
 	mux.Handle("POST /v0/oauth/token", s.handle(s.postToken))
+	mux.Handle("POST /v0/oauth/revoke", s.handle(s.postRevoke))
 	mux.Handle("POST /v0/oauth/signature", s.handle(s.postSignature))
 	mux.Handle("GET /v0/oauth/certificate-discovery", s.handle(s.getCertificateDiscovery))
 	mux.Handle("GET /valid/api/v1/trusted-services/authentications", s.handle(s.getAuthentications))
@@ -111,6 +112,8 @@ var statuses = map[string]int{
 	psc.CodeAccessDenied:         http.StatusForbidden,
 	psc.CodeNotFound:             http.StatusNotFound,
 	psc.CodeTooManyRequests:      http.StatusTooManyRequests,
+	psc.CodeUnauthorizedClient:   http.StatusBadRequest,
+	psc.CodeUnsupportedTokenType: http.StatusBadRequest,
 }
 
 // oauthError is the body of every error.
@@ -374,6 +377,24 @@ func (s *Server) postToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// postRevoke is RFC 7009 token revocation for the application: a form (or
+// JSON) body with token and token_type_hint, the client authenticated by
+// client_id and client_secret in the body or HTTP Basic. 200 with an empty
+// body, also for a token that was invalid already (§2.2).
+func (s *Server) postRevoke(w http.ResponseWriter, r *http.Request) error {
+	p, err := params(r)
+	if err != nil {
+		return err
+	}
+	if err := s.psc.Revoke(r.Context(), psc.RevokeRequest{ClientID: p.Get("client_id"), ClientSecret: p.Get("client_secret"),
+		Token: p.Get("token"), TokenTypeHint: p.Get("token_type_hint")}); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
 // bearer returns the request's token: Authorization: Bearer, or the
 // certificate-discovery's token query parameter.
 func bearer(r *http.Request) string {
@@ -530,6 +551,33 @@ func (s *Server) SandboxApprovals(w http.ResponseWriter, r *http.Request) {
 			Documento string `json:"login_hint"`
 			Push      bool   `json:"push"`
 		}{a.ID, string(a.Status), a.Documento, a.Push})
+		return nil
+	}()
+	if err != nil {
+		s.RenderError(w, r, err)
+	}
+}
+
+// SandboxRevocations is POST /sandbox/v1/psc/revocations {"login_hint",
+// "client_id"?}: the holder revokes the tokens they authorized (all, or
+// those of one application), as they would in the PSC's phone app. It
+// answers {"revoked": n}. Mount it behind the sandbox admin token.
+func (s *Server) SandboxRevocations(w http.ResponseWriter, r *http.Request) {
+	err := func() error {
+		var body struct {
+			LoginHint string `json:"login_hint"`
+			ClientID  string `json:"client_id"`
+		}
+		if err := decodeJSON(r, &body, preallocLimit); err != nil {
+			return err
+		}
+		n, err := s.psc.RevokeHolder(r.Context(), body.LoginHint, body.ClientID)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Revoked int64 `json:"revoked"`
+		}{n})
 		return nil
 	}()
 	if err != nil {

@@ -2,6 +2,7 @@ package psc_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -150,4 +151,104 @@ func (e *pscEnv) exchange(p pushAuth) (int, []byte, pscToken) {
 		}
 	}
 	return st, body, tok
+}
+
+// TestFidelityPSCSessionTokensRevocable (item 17): the seed says a
+// signature_session token lasts until it expires or is revoked "pela
+// aplicação ou pelo usuário", naming no endpoint. The application revokes
+// by RFC 7009 (POST /v0/oauth/revoke), the holder through the sandbox
+// control API (POST /sandbox/v1/psc/revocations, the phone app's part), and
+// a revoked token is refused at once.
+func TestFidelityPSCSessionTokensRevocable(t *testing.T) {
+	t.Parallel()
+	e := bootPSC(t, apptest.Options{})
+	revoke := func(clientID, secret, token string) (int, []byte) {
+		v := url.Values{"client_id": {clientID}, "client_secret": {secret}, "token_type_hint": {"access_token"}}
+		if token != "" {
+			v.Set("token", token)
+		}
+		st, body, _ := e.postForm("/v0/oauth/revoke", v)
+		return st, body
+	}
+	tok := e.pushToken("signature_session", e.sb.HolderCPF, "")
+	e.wantSigns(tok.AccessToken, 200)
+
+	// Errors: client authentication, a missing token, another
+	// application's token (refused, and the token lives on).
+	st, body := revoke(e.sb.ClientID, "wrong", tok.AccessToken)
+	wantOAuthError(t, "wrong secret", st, body, 401, "invalid_client")
+	st, body = revoke(e.sb.ClientID, e.sb.ClientSecret, "")
+	wantOAuthError(t, "no token", st, body, 400, "invalid_request")
+	st, body, _ = e.postJSON("/v0/oauth/application", map[string]any{"name": "Outra", "comments": "x", "redirect_uris": []string{"https://outra.example/cb"}, "email": "a@outra.example"})
+	var other struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
+	if err := json.Unmarshal(body, &other); st != 200 || err != nil {
+		t.Fatalf("register: %d %s", st, body)
+	}
+	st, body = revoke(other.ClientID, other.ClientSecret, tok.AccessToken)
+	wantOAuthError(t, "another application's token", st, body, 400, "unauthorized_client")
+	e.wantSigns(tok.AccessToken, 200)
+
+	// The application revokes: 200 with no body, the token is refused at
+	// once, a second revocation (or of a made-up token) is still 200.
+	st, body = revoke(e.sb.ClientID, e.sb.ClientSecret, tok.AccessToken)
+	if st != 200 || len(body) != 0 {
+		t.Fatalf("revoke: %d %s", st, body)
+	}
+	e.wantSigns(tok.AccessToken, 401)
+	st, body, _ = e.call("GET", "/v0/oauth/certificate-discovery", "", nil, "Authorization", "Bearer "+tok.AccessToken)
+	wantOAuthError(t, "certificate-discovery with a revoked token", st, body, 401, "invalid_token")
+	for _, token := range []string{tok.AccessToken, "made-up.token"} {
+		if st, body := revoke(e.sb.ClientID, e.sb.ClientSecret, token); st != 200 {
+			t.Fatalf("revoke %q again: %d %s", token, st, body)
+		}
+	}
+
+	// The holder revokes: only the application named, then all.
+	cpf := e.pushToken("signature_session", e.sb.HolderCPF, "")
+	holderRevoke := func(v map[string]any, admin string) (int, []byte) {
+		st, body, _ := e.postJSON("/sandbox/v1/psc/revocations", v, "Authorization", "Bearer "+admin)
+		return st, body
+	}
+	if st, _ := holderRevoke(map[string]any{"login_hint": e.sb.HolderCPF}, "wrong"); st != 401 {
+		t.Fatalf("revocations without the admin token: %d", st)
+	}
+	if st, body := holderRevoke(map[string]any{"login_hint": e.sb.HolderCPF, "client_id": other.ClientID}, e.h.Sandbox.AdminToken); st != 200 || string(bytes.TrimSpace(body)) != `{"revoked":0}` {
+		t.Fatalf("holder revokes another application's tokens: %d %s", st, body)
+	}
+	e.wantSigns(cpf.AccessToken, 200)
+	if st, body := holderRevoke(map[string]any{"login_hint": e.sb.HolderCPF, "client_id": e.sb.ClientID}, e.h.Sandbox.AdminToken); st != 200 || string(bytes.TrimSpace(body)) != `{"revoked":1}` {
+		t.Fatalf("holder revokes: %d %s", st, body)
+	}
+	e.wantSigns(cpf.AccessToken, 401)
+	cnpj := e.pushToken("signature_session", e.sb.HolderCNPJ, "")
+	if st, body := holderRevoke(map[string]any{"login_hint": e.sb.HolderCNPJ}, e.h.Sandbox.AdminToken); st != 200 || string(bytes.TrimSpace(body)) != `{"revoked":1}` {
+		t.Fatalf("holder revokes all: %d %s", st, body)
+	}
+	e.wantSigns(cnpj.AccessToken, 401)
+	st, body = holderRevoke(map[string]any{"login_hint": "00000000191"}, e.h.Sandbox.AdminToken)
+	wantOAuthError(t, "unknown holder", st, body, 404, "not_found")
+}
+
+// wantSigns signs one hash with token and checks the status (for errors,
+// the OAuth error of that status: 401 invalid_token).
+func (e *pscEnv) wantSigns(token string, want int) {
+	e.t.Helper()
+	sum := sha256.Sum256([]byte("fidelity"))
+	st, body, _, _ := e.sign(token, map[string]any{"hashes": []any{map[string]any{"id": "h", "alias": "h.txt",
+		"hash": base64.StdEncoding.EncodeToString(sum[:]), "hash_algorithm": "2.16.840.1.101.3.4.2.1", "signature_format": "RAW"}}})
+	switch want {
+	case 200:
+		if st != 200 {
+			e.t.Fatalf("sign: %d %s, want 200", st, body)
+		}
+	case 401:
+		wantOAuthError(e.t, "sign", st, body, 401, "invalid_token")
+	default:
+		if st != want {
+			e.t.Fatalf("sign: %d %s, want %d", st, body, want)
+		}
+	}
 }
