@@ -398,7 +398,7 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 	case a.Status != AuthApproved:
 		return nil, Error(CodeInvalidGrant, "code não autorizado pelo titular")
 	case !a.CodeUsedAt.IsZero():
-		return nil, Error(CodeInvalidGrant, "code já utilizado")
+		return nil, s.codeReused(ctx, a, now)
 	case now.After(a.DecidedAt.Add(CodeLifetime)):
 		return nil, Error(CodeInvalidGrant, "code expirado")
 	case r.RedirectURI != "" && r.RedirectURI != a.RedirectURI && !(a.Push && strings.HasPrefix(r.RedirectURI, PushRedirectURI)):
@@ -413,7 +413,7 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 	}
 	if err := s.Store.UsePSCCode(ctx, a.ID, now); err != nil {
 		if errs.Is(err, errs.EConflict) {
-			return nil, Error(CodeInvalidGrant, "code já utilizado")
+			return nil, s.codeReused(ctx, a, now)
 		}
 		return nil, err
 	}
@@ -425,6 +425,18 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 		return nil, err
 	}
 	return &TokenResponse{AccessToken: s.seal(purposeToken, t.ID), ExpiresIn: lifetime, Scope: t.Scope, Documento: a.Documento, Type: typ}, nil
+}
+
+// codeReused answers a second exchange of a's code: invalid_grant, after
+// revoking the tokens already issued for it (RFC 6749 §4.1.2: the code may
+// have been stolen, so whatever it bought is no longer trusted). A token
+// issued by a concurrent exchange that has not stored it yet escapes; the
+// window is that of one INSERT.
+func (s *Service) codeReused(ctx context.Context, a *Authorization, now time.Time) error {
+	if _, err := s.Store.RevokePSCTokens(ctx, TokenFilter{AuthorizationID: a.ID}, now); err != nil {
+		return err
+	}
+	return Error(CodeInvalidGrant, "code já utilizado; os tokens emitidos com ele foram revogados")
 }
 
 // Authenticate returns the token behind a bearer access token, checking its

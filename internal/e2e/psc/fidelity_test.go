@@ -232,6 +232,25 @@ func TestFidelityPSCSessionTokensRevocable(t *testing.T) {
 	wantOAuthError(t, "unknown holder", st, body, 404, "not_found")
 }
 
+// TestFidelityPSCReusedCodeRevokesItsTokens (item 20): a second exchange of
+// an authorization code is refused and revokes the token the first one
+// issued (RFC 6749 §4.1.2); tokens from other codes live on.
+func TestFidelityPSCReusedCodeRevokesItsTokens(t *testing.T) {
+	t.Parallel()
+	e := bootPSC(t, apptest.Options{})
+	bystander := e.pushToken("signature_session", e.sb.HolderCPF, "")
+	p := e.pushAuthorized("signature_session", e.sb.HolderCPF)
+	st, body, tok := e.exchange(p)
+	if st != 200 {
+		t.Fatalf("first exchange: %d %s", st, body)
+	}
+	e.wantSigns(tok.AccessToken, 200)
+	st, body, _ = e.exchange(p)
+	wantOAuthError(t, "second exchange", st, body, 400, "invalid_grant")
+	e.wantSigns(tok.AccessToken, 401)
+	e.wantSigns(bystander.AccessToken, 200)
+}
+
 // wantSigns signs one hash with token and checks the status (for errors,
 // the OAuth error of that status: 401 invalid_token).
 func (e *pscEnv) wantSigns(token string, want int) {

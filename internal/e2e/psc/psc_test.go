@@ -189,6 +189,10 @@ func TestPSCPushFlowAndSignatures(t *testing.T) {
 	}
 	st, body = exchange(base)
 	wantOAuthError(t, "code used twice", st, body, 400, "invalid_grant")
+	// The reuse revoked the token the code bought (RFC 6749 §4.1.2): sign
+	// with another.
+	e.wantSigns(tok.AccessToken, 401)
+	tok = e.pushToken("signature_session", e.sb.HolderCPF, "43200")
 
 	cert := e.holderCert(tok.AccessToken, e.sb.CertificateCPF)
 	dir := t.TempDir()
