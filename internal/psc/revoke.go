@@ -28,9 +28,9 @@ type RevokeRequest struct {
 // (invalid_request). A token that is invalid, unknown, expired or already
 // revoked is answered as success (§2.2: the client cannot do anything about
 // it); a token issued to another application is refused with
-// unauthorized_client and left alone (§2.1). The hint, if any, is only
-// checked: every PSC token is an access token (§2.2.1
-// unsupported_token_type for anything else).
+// unauthorized_client and left alone (§2.1). Every PSC token is an access
+// token: the hints access_token and refresh_token are ignored, any other is
+// unsupported_token_type (§2.2.1).
 func (s *Service) Revoke(ctx context.Context, r RevokeRequest) error {
 	app, err := s.AuthenticateClient(ctx, r.ClientID, r.ClientSecret)
 	if err != nil {
@@ -40,10 +40,9 @@ func (s *Service) Revoke(ctx context.Context, r RevokeRequest) error {
 		return Error(CodeInvalidRequest, "token é obrigatório")
 	}
 	switch r.TokenTypeHint {
-	case "", "access_token":
-	case "refresh_token":
-		// RFC 7009 §2.1: a wrong hint is not an error; there are none.
-		return nil
+	case "", "access_token", "refresh_token":
+		// RFC 7009 §2.1: a wrong hint only widens the search; every PSC
+		// token is an access token.
 	default:
 		return Error(CodeUnsupportedTokenType, "token_type_hint deve ser access_token")
 	}
