@@ -93,6 +93,15 @@ func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (*Authoriza
 	}
 	if hint != "" {
 		lifetime = capLifetime(lifetime, TypeOf(hint))
+		// A known holder without a valid certificate is refused now, not
+		// after approving (an unknown one waits, as the PSC cannot say).
+		if _, err := s.Store.PSCHolder(ctx, hint); err == nil {
+			if err := s.hasValidCertificate(ctx, hint); err != nil {
+				return nil, err
+			}
+		} else if !errs.Is(err, errs.ENotFound) {
+			return nil, err
+		}
 	}
 	if len(r.State) > 500 {
 		return nil, Error(CodeInvalidRequest, "state longo demais")
@@ -301,6 +310,9 @@ func (s *Service) decidable(ctx context.Context, id, documento string) (*Authori
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.hasValidCertificate(ctx, documento); err != nil {
+		return nil, nil, err
+	}
 	return a, h, nil
 }
 
@@ -333,6 +345,9 @@ func (s *Service) SandboxDecide(ctx context.Context, loginHint string, approve b
 	}
 	status := AuthDenied
 	if approve {
+		if err := s.hasValidCertificate(ctx, doc); err != nil {
+			return nil, err
+		}
 		status = AuthApproved
 	}
 	if err := s.Store.DecidePSCAuthorization(ctx, list[0].ID, status, doc, now); err != nil {

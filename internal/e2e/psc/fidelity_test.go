@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/brasa-dev/brasa/internal/api/pschttp"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
@@ -270,4 +271,46 @@ func (e *pscEnv) wantSigns(token string, want int) {
 			e.t.Fatalf("sign: %d %s, want %d", st, body, want)
 		}
 	}
+}
+
+// TestFidelityPSCExpiredCertificateRefusedUpFront (item 19): a holder whose
+// only certificate has expired is answered as a PSC would before any
+// signing: user-discovery and certificate-discovery offer no expired
+// certificate ({"status":"N"}), and authorize with that holder's login_hint
+// is 403 access_denied with a clear message.
+func TestFidelityPSCExpiredCertificateRefusedUpFront(t *testing.T) {
+	t.Parallel()
+	e := bootPSC(t, apptest.Options{})
+	tok := e.pushToken("signature_session", e.sb.HolderCPF, "")
+	cert := e.holderCert(tok.AccessToken, e.sb.CertificateCPF)
+	// An hour before the certificate expires, a two-hour session; then
+	// past the expiry, with the session still valid.
+	e.h.App.SandboxClock.Advance(cert.NotAfter.Sub(e.h.App.SandboxClock.Now()) - time.Hour)
+	tok = e.pushToken("signature_session", e.sb.HolderCPF, "7200")
+	e.h.App.SandboxClock.Advance(90 * time.Minute)
+
+	st, body, _ := e.call("GET", "/v0/oauth/certificate-discovery", "", nil, "Authorization", "Bearer "+tok.AccessToken)
+	if st != 200 || string(bytes.TrimSpace(body)) != `{"status":"N"}` {
+		t.Fatalf("certificate-discovery: %d %s", st, body)
+	}
+	st, body, _ = e.postJSON("/v0/oauth/user-discovery", map[string]string{"client_id": e.sb.ClientID, "client_secret": e.sb.ClientSecret,
+		"user_cpf_cnpj": "CPF", "val_cpf_cnpj": e.sb.HolderCPF})
+	if st != 200 || string(bytes.TrimSpace(body)) != `{"status":"N"}` {
+		t.Fatalf("user-discovery: %d %s", st, body)
+	}
+	_, challenge := pkce()
+	for _, redirect := range []string{"push://", e.sb.RedirectURI} {
+		st, body, _ = e.call("GET", e.authorizeQuery(challenge, "signature_session", e.sb.HolderCPF, "", redirect), "", nil)
+		wantOAuthError(t, "authorize "+redirect, st, body, 403, "access_denied")
+		if !strings.Contains(string(body), "certificado válido") {
+			t.Fatalf("authorize %s: %s, want a message about the certificate", redirect, body)
+		}
+	}
+	// A QR request without login_hint cannot be approved by that holder.
+	st, body, _ = e.call("GET", e.authorizeQuery(challenge, "signature_session", "", "", e.sb.RedirectURI), "", nil)
+	if st != 302 {
+		t.Fatalf("authorize QR: %d %s", st, body)
+	}
+	st, body = e.approve(e.sb.HolderCPF, true)
+	wantOAuthError(t, "approve", st, body, 403, "access_denied")
 }
