@@ -262,10 +262,12 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	bankingSrv := bankinghttp.New(bankinghttp.Deps{Log: a.Log, Banking: a.Banking, Certs: certs, AdminToken: bankingAdmin})
 	bankingSrv.Register(apiMux)
 	// PSC (seed 004): /v0/oauth/... and the push status endpoint; in the
-	// sandbox also POST /sandbox/v1/psc/approvals (admin token).
+	// sandbox also POST /sandbox/v1/psc/approvals and
+	// /sandbox/v1/psc/revocations (admin token).
 	pscSrv.Register(apiMux)
 	if a.Sandbox != nil {
 		apiMux.Handle("POST /sandbox/v1/psc/approvals", sandboxhttp.AdminOnly(a.Sandbox.AdminToken, pscSrv.SandboxApprovals))
+		apiMux.Handle("POST /sandbox/v1/psc/revocations", sandboxhttp.AdminOnly(a.Sandbox.AdminToken, pscSrv.SandboxRevocations))
 	}
 	apiMux.HandleFunc("/", pixSrv.NotFound)
 
@@ -302,7 +304,7 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	a.apiSrv = a.newServer(api.Chain(apiMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "api"), a.Metrics.Instrument("api"),
 		api.RateLimit(ratelimit.New(cfg.RateLimit, cfg.Burst(), nil), api.ClientKey(verifier), tooMany, api.IsOps),
-		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 12 MiB
+		api.Recover(a.Log, pixSrv.RenderError), pschttp.MaxBody(cfg.MaxBodyBytes)), // PSC signature bodies up to 198 MiB
 		pki.ServerTLSConfig(apiCert, tls.RequestClientCert, clientCAs))
 	a.webSrv = a.newServer(api.Chain(webMux,
 		api.WithCorrelationID, api.AccessLog(a.Log, "web"), a.Metrics.Instrument("web"),

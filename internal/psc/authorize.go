@@ -93,6 +93,15 @@ func (s *Service) Authorize(ctx context.Context, r AuthorizeRequest) (*Authoriza
 	}
 	if hint != "" {
 		lifetime = capLifetime(lifetime, TypeOf(hint))
+		// A known holder without a valid certificate is refused now, not
+		// after approving (an unknown one waits, as the PSC cannot say).
+		if _, err := s.Store.PSCHolder(ctx, hint); err == nil {
+			if err := s.hasValidCertificate(ctx, hint); err != nil {
+				return nil, err
+			}
+		} else if !errs.Is(err, errs.ENotFound) {
+			return nil, err
+		}
 	}
 	if len(r.State) > 500 {
 		return nil, Error(CodeInvalidRequest, "state longo demais")
@@ -149,7 +158,8 @@ func (s *Service) RedirectURL(a *Authorization) string {
 	return a.RedirectURI + sep + q.Encode()
 }
 
-// PollResult is the answer of the push status endpoint.
+// PollResult is the answer of the push status endpoint: RedirectURL is
+// push://<client_id>?code=<id>&state=<state|NONE>.
 type PollResult struct {
 	Pending            bool
 	AuthorizationToken string
@@ -188,8 +198,14 @@ func (s *Service) Poll(ctx context.Context, code string) (*PollResult, error) {
 		return &PollResult{Pending: true}, nil
 	}
 	q := url.Values{"code": {a.ID}, "state": {stateOrNone(a.State)}}
-	return &PollResult{AuthorizationToken: s.Code(a), RedirectURL: PushRedirectURI + "?" + q.Encode()}, nil
+	return &PollResult{AuthorizationToken: s.Code(a), RedirectURL: PushRedirectURL(a.ClientID) + "?" + q.Encode()}, nil
 }
+
+// PushRedirectURL is an application's push URI, the base of the push
+// flow's redirectUrl: the seed shows "push://<URI gerada no cadastro de
+// aplicação>?code=…&state=NONE", and the one thing registration generates
+// for an application is its client_id (a UUID, safe as a URI authority).
+func PushRedirectURL(clientID string) string { return PushRedirectURI + clientID }
 
 // Status returns the request id for the QR page (ENotFound if none),
 // reporting a pending request past its window as expired (second value).
@@ -294,6 +310,9 @@ func (s *Service) decidable(ctx context.Context, id, documento string) (*Authori
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.hasValidCertificate(ctx, documento); err != nil {
+		return nil, nil, err
+	}
 	return a, h, nil
 }
 
@@ -326,6 +345,9 @@ func (s *Service) SandboxDecide(ctx context.Context, loginHint string, approve b
 	}
 	status := AuthDenied
 	if approve {
+		if err := s.hasValidCertificate(ctx, doc); err != nil {
+			return nil, err
+		}
 		status = AuthApproved
 	}
 	if err := s.Store.DecidePSCAuthorization(ctx, list[0].ID, status, doc, now); err != nil {
@@ -391,7 +413,7 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 	case a.Status != AuthApproved:
 		return nil, Error(CodeInvalidGrant, "code não autorizado pelo titular")
 	case !a.CodeUsedAt.IsZero():
-		return nil, Error(CodeInvalidGrant, "code já utilizado")
+		return nil, s.codeReused(ctx, a, now)
 	case now.After(a.DecidedAt.Add(CodeLifetime)):
 		return nil, Error(CodeInvalidGrant, "code expirado")
 	case r.RedirectURI != "" && r.RedirectURI != a.RedirectURI && !(a.Push && strings.HasPrefix(r.RedirectURI, PushRedirectURI)):
@@ -406,21 +428,34 @@ func (s *Service) Exchange(ctx context.Context, r TokenRequest) (*TokenResponse,
 	}
 	if err := s.Store.UsePSCCode(ctx, a.ID, now); err != nil {
 		if errs.Is(err, errs.EConflict) {
-			return nil, Error(CodeInvalidGrant, "code já utilizado")
+			return nil, s.codeReused(ctx, a, now)
 		}
 		return nil, err
 	}
 	typ := TypeOf(a.Documento)
 	lifetime := capLifetime(a.Lifetime, typ)
-	t := &Token{ID: newUUID(), ClientID: app.ClientID, Documento: a.Documento, Scope: a.Scope, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	t := &Token{ID: newUUID(), ClientID: app.ClientID, Documento: a.Documento, Scope: a.Scope, AuthorizationID: a.ID,
+		CreatedAt: now, ExpiresAt: now.Add(lifetime)}
 	if err := s.Store.CreatePSCToken(ctx, t); err != nil {
 		return nil, err
 	}
 	return &TokenResponse{AccessToken: s.seal(purposeToken, t.ID), ExpiresIn: lifetime, Scope: t.Scope, Documento: a.Documento, Type: typ}, nil
 }
 
+// codeReused answers a second exchange of a's code: invalid_grant, after
+// revoking the tokens already issued for it (RFC 6749 §4.1.2: the code may
+// have been stolen, so whatever it bought is no longer trusted). A token
+// issued by a concurrent exchange that has not stored it yet escapes; the
+// window is that of one INSERT.
+func (s *Service) codeReused(ctx context.Context, a *Authorization, now time.Time) error {
+	if _, err := s.Store.RevokePSCTokens(ctx, TokenFilter{AuthorizationID: a.ID}, now); err != nil {
+		return err
+	}
+	return Error(CodeInvalidGrant, "code já utilizado; os tokens emitidos com ele foram revogados")
+}
+
 // Authenticate returns the token behind a bearer access token, checking its
-// MAC and expiry. invalid_token (401) otherwise.
+// MAC, expiry and revocation. invalid_token (401) otherwise.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*Token, error) {
 	if bearer == "" {
 		return nil, Error(CodeInvalidToken, "Authorization: Bearer <access_token> é obrigatório")
@@ -435,6 +470,9 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*Token, erro
 	}
 	if err != nil {
 		return nil, err
+	}
+	if !t.RevokedAt.IsZero() {
+		return nil, Error(CodeInvalidToken, "access_token revogado")
 	}
 	if !s.Clock.Now().Before(t.ExpiresAt) {
 		return nil, Error(CodeInvalidToken, "access_token expirado")

@@ -182,8 +182,9 @@ type CertificateInfo struct {
 	PEM   string // with \r\n line ends, as the seed's example
 }
 
-// Certificates lists the token holder's certificates, or only alias
-// (GET /v0/oauth/certificate-discovery).
+// Certificates lists the token holder's valid certificates, or only alias
+// (GET /v0/oauth/certificate-discovery); an expired certificate is never
+// offered.
 func (s *Service) Certificates(ctx context.Context, t *Token, alias string) ([]CertificateInfo, error) {
 	if t.Documento == "" {
 		return nil, Error(CodeAccessDenied, "O token não foi autorizado por um titular")
@@ -192,13 +193,39 @@ func (s *Service) Certificates(ctx context.Context, t *Token, alias string) ([]C
 	if err != nil {
 		return nil, err
 	}
+	now := s.Clock.Now()
 	var out []CertificateInfo
 	for _, c := range certs {
 		if alias != "" && c.Alias != alias {
+			continue
+		}
+		if !c.ValidAt(now) { // as user-discovery: only certificates in their normative validity
 			continue
 		}
 		p := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.CertDER})
 		out = append(out, CertificateInfo{Alias: c.Alias, PEM: strings.ReplaceAll(string(p), "\n", "\r\n")})
 	}
 	return out, nil
+}
+
+// ValidAt reports whether c is within its validity at t.
+func (c *Certificate) ValidAt(t time.Time) bool {
+	return !t.Before(c.NotBefore) && !t.After(c.NotAfter)
+}
+
+// hasValidCertificate refuses, with access_denied, a holder documento none
+// of whose certificates is valid now: the holder could authorize nothing
+// that signs.
+func (s *Service) hasValidCertificate(ctx context.Context, documento string) error {
+	certs, err := s.Store.PSCCertificates(ctx, documento)
+	if err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	for i := range certs {
+		if certs[i].ValidAt(now) {
+			return nil
+		}
+	}
+	return Error(CodeAccessDenied, "O titular não tem certificado válido (expirado ou ainda não válido)")
 }

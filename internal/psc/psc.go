@@ -144,9 +144,24 @@ type Token struct {
 	ClientID  string
 	Documento string // empty for client_token tokens
 	Scope     Scope  // empty for client_token tokens
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	UsedAt    time.Time
+	// AuthorizationID is the authorization whose code the token was issued
+	// for; empty for client_token tokens.
+	AuthorizationID string
+	CreatedAt       time.Time
+	ExpiresAt       time.Time
+	UsedAt          time.Time
+	// RevokedAt is when the application or the holder revoked the token;
+	// zero while it is not revoked.
+	RevokedAt time.Time
+}
+
+// TokenFilter selects tokens for [Store.RevokePSCTokens]: those matching
+// every non-empty field. At least one field must be set.
+type TokenFilter struct {
+	ID              string
+	AuthorizationID string
+	Documento       string
+	ClientID        string
 }
 
 // Store is what the service needs persisted. Methods return *errs.Error:
@@ -191,6 +206,9 @@ type Store interface {
 	PSCToken(ctx context.Context, id string) (*Token, error)
 	// UsePSCToken marks a one-use token spent. EConflict if it was spent.
 	UsePSCToken(ctx context.Context, id string, at time.Time) error
+	// RevokePSCTokens marks the tokens matching f and not yet revoked
+	// revoked at at, and returns how many it marked.
+	RevokePSCTokens(ctx context.Context, f TokenFilter, at time.Time) (int64, error)
 
 	// CountPSC adds each increment to its counter in window (a number of
 	// the counter's own period) and returns the new totals, in one

@@ -31,6 +31,10 @@ const (
 	CodeAccessDenied         = "access_denied"
 	CodeNotFound             = "not_found"
 	CodeTooManyRequests      = "too_many_requests"
+	// CodeUnauthorizedClient and CodeUnsupportedTokenType are RFC 7009's
+	// revocation errors (§2.1, §2.2.1).
+	CodeUnauthorizedClient   = "unauthorized_client"
+	CodeUnsupportedTokenType = "unsupported_token_type"
 )
 
 // Fixed lifetimes and limits.

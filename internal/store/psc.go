@@ -246,8 +246,9 @@ func (s *session) PollPSCAuthorization(ctx context.Context, id string, now time.
 // CreatePSCToken stores t.
 func (s *session) CreatePSCToken(ctx context.Context, t *psc.Token) error {
 	return s.write(ctx, func(s *session) error {
-		_, err := s.execHot(ctx, `INSERT INTO psc_tokens (id, client_id, documento, scope, created_at, expires_at, used_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ClientID, t.Documento, string(t.Scope), micros(t.CreatedAt), micros(t.ExpiresAt), micros(t.UsedAt))
+		_, err := s.execHot(ctx, `INSERT INTO psc_tokens (id, client_id, documento, scope, authorization_id, created_at, expires_at, used_at, revoked_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ClientID, t.Documento, string(t.Scope), t.AuthorizationID,
+			micros(t.CreatedAt), micros(t.ExpiresAt), micros(t.UsedAt), micros(t.RevokedAt))
 		return s.fail(err, "create psc token", "token exists", "psc application not found")
 	})
 }
@@ -256,9 +257,10 @@ func (s *session) CreatePSCToken(ctx context.Context, t *psc.Token) error {
 func (s *session) PSCToken(ctx context.Context, id string) (*psc.Token, error) {
 	var t psc.Token
 	var scope string
-	var created, expires, used int64
-	err := s.readRow(ctx, `SELECT id, client_id, documento, scope, created_at, expires_at, used_at FROM psc_tokens WHERE id = ?`, id).
-		Scan(&t.ID, &t.ClientID, &t.Documento, &scope, &created, &expires, &used)
+	var created, expires, used, revoked int64
+	err := s.readRow(ctx, `SELECT id, client_id, documento, scope, authorization_id, created_at, expires_at, used_at, revoked_at
+		FROM psc_tokens WHERE id = ?`, id).
+		Scan(&t.ID, &t.ClientID, &t.Documento, &scope, &t.AuthorizationID, &created, &expires, &used, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("psc token not found")
 	}
@@ -266,7 +268,33 @@ func (s *session) PSCToken(ctx context.Context, id string) (*psc.Token, error) {
 		return nil, s.fail(err, "read psc token", "", "")
 	}
 	t.Scope, t.CreatedAt, t.ExpiresAt, t.UsedAt = psc.Scope(scope), fromMicros(created), fromMicros(expires), fromMicros(used)
+	t.RevokedAt = fromMicros(revoked)
 	return &t, nil
+}
+
+// RevokePSCTokens marks the unrevoked tokens matching f revoked.
+func (s *session) RevokePSCTokens(ctx context.Context, f psc.TokenFilter, at time.Time) (int64, error) {
+	query := `UPDATE psc_tokens SET revoked_at = ? WHERE revoked_at = 0`
+	args := []any{micros(at)}
+	for _, c := range []struct{ col, v string }{{"id", f.ID}, {"authorization_id", f.AuthorizationID}, {"documento", f.Documento}, {"client_id", f.ClientID}} {
+		if c.v != "" {
+			query += " AND " + c.col + " = ?"
+			args = append(args, c.v)
+		}
+	}
+	if len(args) == 1 {
+		return 0, errs.New(errs.EInvalid, "store: revoke psc tokens: empty filter")
+	}
+	var n int64
+	err := s.write(ctx, func(s *session) error {
+		res, err := s.w.ExecContext(s.ctx(ctx), s.q(query), args...)
+		if err != nil {
+			return s.fail(err, "revoke psc tokens", "", "")
+		}
+		n, err = res.RowsAffected()
+		return s.fail(err, "revoke psc tokens", "", "")
+	})
+	return n, err
 }
 
 // UsePSCToken marks a one-use token spent.

@@ -19,10 +19,27 @@ import (
 	"github.com/brasa-dev/brasa/internal/psc"
 )
 
-// SignatureBodyLimit is the body limit of POST /v0/oauth/signature: 20
-// documents could not fit anyway, but one 7 MB document in base64 (9.4 MB)
-// plus its JSON must.
-const SignatureBodyLimit = 12 << 20
+// Body limits of POST /v0/oauth/signature, from the seed's limits (§3.2:
+// documents of at most 7 MB; §5: at most 20 documents per request).
+const (
+	// maxContentBase64 is a 7 MB document in base64 (9.3 MiB).
+	maxContentBase64 = (psc.MaxContent + 2) / 3 * 4
+	// maxContentWrapped allows a JSON-escaped line break ("\r\n", four
+	// bytes) after every 76 base64 characters, as MIME encoders write them.
+	maxContentWrapped = maxContentBase64 + maxContentBase64/76*4
+	// perDocumentJSON is the room for a document's other fields (id,
+	// alias, hash, ...) and the JSON around them.
+	perDocumentJSON = 64 << 10
+	// SignatureBodyLimit is the body limit of POST /v0/oauth/signature: 20
+	// documents of 7 MB in wrapped base64, each with its JSON (198 MiB).
+	SignatureBodyLimit = psc.MaxDocuments * (maxContentWrapped + perDocumentJSON)
+	// preallocLimit is the largest body of another route that decodeJSON
+	// reads into a buffer of its announced length; above it the body
+	// streams through a decoder, so a Content-Length alone cannot make the
+	// server allocate (MaxBody refuses such bodies anyway unless the
+	// operator configured a larger limit).
+	preallocLimit = 1 << 20
+)
 
 // Deps are what the server needs.
 type Deps struct {
@@ -53,14 +70,15 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /v0/oauth/user-discovery", s.handle(s.postUserDiscovery))
 	mux.Handle("GET /v0/oauth/authorize", s.handle(s.getAuthorize))
 	mux.Handle("POST /v0/oauth/token", s.handle(s.postToken))
+	mux.Handle("POST /v0/oauth/revoke", s.handle(s.postRevoke))
 	mux.Handle("POST /v0/oauth/signature", s.handle(s.postSignature))
 	mux.Handle("GET /v0/oauth/certificate-discovery", s.handle(s.getCertificateDiscovery))
 	mux.Handle("GET /valid/api/v1/trusted-services/authentications", s.handle(s.getAuthentications))
 }
 
 // MaxBody is api.MaxBody(n) for every route but POST /v0/oauth/signature,
-// which accepts [SignatureBodyLimit] (a 7 MB document in base64): use it in
-// place of api.MaxBody on the API listener.
+// which accepts [SignatureBodyLimit] (20 documents of 7 MB in base64): use
+// it in place of api.MaxBody on the API listener.
 func MaxBody(n int64) api.Middleware {
 	small, large := api.MaxBody(n), api.MaxBody(max(n, SignatureBodyLimit))
 	return func(next http.Handler) http.Handler {
@@ -94,6 +112,8 @@ var statuses = map[string]int{
 	psc.CodeAccessDenied:         http.StatusForbidden,
 	psc.CodeNotFound:             http.StatusNotFound,
 	psc.CodeTooManyRequests:      http.StatusTooManyRequests,
+	psc.CodeUnauthorizedClient:   http.StatusBadRequest,
+	psc.CodeUnsupportedTokenType: http.StatusBadRequest,
 }
 
 // oauthError is the body of every error.
@@ -147,13 +167,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// decodeJSON reads a JSON body into v. A body of known length is read into
-// one buffer of exactly that size (a 9.4 MB signature request would
-// otherwise grow a decoder's buffer by doubling, leaving as much garbage
-// again), which is dropped as soon as v is filled.
-func decodeJSON(r *http.Request, v any) error {
+// decodeJSON reads a JSON body into v. A body of known length up to limit
+// (the route's body limit) is read into one buffer of exactly that size (a
+// 198 MiB signature request would otherwise grow a decoder's buffer by
+// doubling, leaving as much garbage again), which is dropped as soon as v
+// is filled: the peak is the body plus what v keeps of it (the decoded
+// documents, three quarters of their base64). A larger announced length is
+// not trusted with an allocation: the body streams through a decoder, which
+// meets the MaxBody limit.
+func decodeJSON(r *http.Request, v any, limit int64) error {
 	var err error
-	if n := r.ContentLength; n > 0 && n <= SignatureBodyLimit {
+	if n := r.ContentLength; n > 0 && n <= limit {
 		buf := make([]byte, n)
 		if _, err = io.ReadFull(r.Body, buf); err == nil {
 			err = json.Unmarshal(buf, v)
@@ -182,7 +206,7 @@ func params(r *http.Request) (url.Values, error) {
 	out := url.Values{}
 	if ct == "application/json" {
 		var m map[string]any
-		if err := decodeJSON(r, &m); err != nil {
+		if err := decodeJSON(r, &m, preallocLimit); err != nil {
 			return nil, err
 		}
 		for k, v := range m {
@@ -223,7 +247,7 @@ func (s *Server) postApplication(w http.ResponseWriter, r *http.Request) error {
 		RedirectURIs []string `json:"redirect_uris"`
 		Email        string   `json:"email"`
 	}
-	if err := decodeJSON(r, &body); err != nil {
+	if err := decodeJSON(r, &body, preallocLimit); err != nil {
 		return err
 	}
 	app, secret, err := s.psc.RegisterApplication(r.Context(), psc.RegisterRequest{Name: body.Name, Comments: body.Comments, RedirectURIs: body.RedirectURIs, Email: body.Email})
@@ -353,6 +377,24 @@ func (s *Server) postToken(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// postRevoke is RFC 7009 token revocation for the application: a form (or
+// JSON) body with token and token_type_hint, the client authenticated by
+// client_id and client_secret in the body or HTTP Basic. 200 with an empty
+// body, also for a token that was invalid already (§2.2).
+func (s *Server) postRevoke(w http.ResponseWriter, r *http.Request) error {
+	p, err := params(r)
+	if err != nil {
+		return err
+	}
+	if err := s.psc.Revoke(r.Context(), psc.RevokeRequest{ClientID: p.Get("client_id"), ClientSecret: p.Get("client_secret"),
+		Token: p.Get("token"), TokenTypeHint: p.Get("token_type_hint")}); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
 // bearer returns the request's token: Authorization: Bearer, or the
 // certificate-discovery's token query parameter.
 func bearer(r *http.Request) string {
@@ -424,7 +466,7 @@ func (s *Server) postSignature(w http.ResponseWriter, r *http.Request) error {
 			Content []byte `json:"base64_content"`
 		} `json:"hashes"`
 	}
-	if err := decodeJSON(r, &body); err != nil {
+	if err := decodeJSON(r, &body, SignatureBodyLimit); err != nil {
 		return err
 	}
 	req := psc.SignRequest{CertificateAlias: body.CertificateAlias}
@@ -493,7 +535,7 @@ func (s *Server) SandboxApprovals(w http.ResponseWriter, r *http.Request) {
 			LoginHint string `json:"login_hint"`
 			Approve   *bool  `json:"approve"`
 		}
-		if err := decodeJSON(r, &body); err != nil {
+		if err := decodeJSON(r, &body, preallocLimit); err != nil {
 			return err
 		}
 		if body.Approve == nil {
@@ -509,6 +551,33 @@ func (s *Server) SandboxApprovals(w http.ResponseWriter, r *http.Request) {
 			Documento string `json:"login_hint"`
 			Push      bool   `json:"push"`
 		}{a.ID, string(a.Status), a.Documento, a.Push})
+		return nil
+	}()
+	if err != nil {
+		s.RenderError(w, r, err)
+	}
+}
+
+// SandboxRevocations is POST /sandbox/v1/psc/revocations {"login_hint",
+// "client_id"?}: the holder revokes the tokens they authorized (all, or
+// those of one application), as they would in the PSC's phone app. It
+// answers {"revoked": n}. Mount it behind the sandbox admin token.
+func (s *Server) SandboxRevocations(w http.ResponseWriter, r *http.Request) {
+	err := func() error {
+		var body struct {
+			LoginHint string `json:"login_hint"`
+			ClientID  string `json:"client_id"`
+		}
+		if err := decodeJSON(r, &body, preallocLimit); err != nil {
+			return err
+		}
+		n, err := s.psc.RevokeHolder(r.Context(), body.LoginHint, body.ClientID)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Revoked int64 `json:"revoked"`
+		}{n})
 		return nil
 	}()
 	if err != nil {

@@ -132,6 +132,10 @@ func TestPSCQRFlowInBrowser(t *testing.T) {
 	if _, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier)); err == nil {
 		t.Fatal("a code was exchanged twice")
 	}
+	// The reuse revoked the token the code bought (RFC 6749 §4.1.2): sign
+	// with another.
+	e.wantSigns(tok.AccessToken, 401)
+	tok.AccessToken = e.pushToken("signature_session", e.sb.HolderCPF, "900").AccessToken
 	sum := sha256.Sum256([]byte("laudo"))
 	st, body, alias, sigs := e.sign(tok.AccessToken, map[string]any{"hashes": []any{map[string]any{"id": "1", "hash": base64.StdEncoding.EncodeToString(sum[:]), "hash_algorithm": "2.16.840.1.101.3.4.2.1", "signature_format": "RAW"}}})
 	if st != 200 {

@@ -52,7 +52,7 @@ func TestPSCPushFlowWithXOAuth2(t *testing.T) {
 		}
 		break
 	}
-	if auth.AuthorizationToken == "" || polls < 2 || auth.RedirectURL != "push://?code="+code+"&state=NONE" {
+	if auth.AuthorizationToken == "" || polls < 2 || auth.RedirectURL != "push://"+e.sb.ClientID+"?code="+code+"&state=NONE" {
 		t.Fatalf("after %d polls: %+v", polls, auth)
 	}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: e.h.Roots}}})

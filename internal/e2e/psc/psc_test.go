@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/brasa-dev/brasa/internal/api/pschttp"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/internal/pki/cms/cmstest"
@@ -153,7 +154,7 @@ func TestPSCPushFlowAndSignatures(t *testing.T) {
 		RedirectURL        string `json:"redirectUrl"`
 	}
 	if err := json.Unmarshal(body, &auth); st != 200 || err != nil || auth.AuthorizationToken == "" ||
-		auth.RedirectURL != "push://?code="+code+"&state=abc" {
+		auth.RedirectURL != "push://"+e.sb.ClientID+"?code="+code+"&state=abc" {
 		t.Fatalf("approved poll: %d %s", st, body)
 	}
 	exchange := func(v url.Values) (int, []byte) {
@@ -188,6 +189,10 @@ func TestPSCPushFlowAndSignatures(t *testing.T) {
 	}
 	st, body = exchange(base)
 	wantOAuthError(t, "code used twice", st, body, 400, "invalid_grant")
+	// The reuse revoked the token the code bought (RFC 6749 §4.1.2): sign
+	// with another.
+	e.wantSigns(tok.AccessToken, 401)
+	tok = e.pushToken("signature_session", e.sb.HolderCPF, "43200")
 
 	cert := e.holderCert(tok.AccessToken, e.sb.CertificateCPF)
 	dir := t.TempDir()
@@ -612,7 +617,7 @@ var _ = crypto.SHA256
 
 // TestPSCSevenMegabytePDF: a 7 MB PDF (9.4 MB of base64, over the API's
 // default 1 MiB body limit) is signed and verifies; a larger document is
-// refused with 400, a body over 12 MiB with 413.
+// refused with 400, a body over pschttp.SignatureBodyLimit with 413.
 func TestPSCSevenMegabytePDF(t *testing.T) {
 	t.Parallel()
 	e := bootPSC(t, apptest.Options{})
@@ -630,7 +635,6 @@ func TestPSCSevenMegabytePDF(t *testing.T) {
 	over := append(bytes.Clone(pdf), make([]byte, 7<<20-len(pdf)+1)...)
 	st, body, _, _ = e.sign(tok.AccessToken, map[string]any{"hashes": []any{map[string]any{"id": "big", "signature_format": "PAdES_AD_RB", "base64_content": base64.StdEncoding.EncodeToString(over)}}})
 	wantOAuthError(t, "7 MB + 1", st, body, 400, "invalid_request")
-	huge := bytes.Repeat([]byte("A"), 13<<20)
-	st, body, _ = e.call("POST", "/v0/oauth/signature", "application/json", append(append([]byte(`{"hashes":[{"id":"x","base64_content":"`), huge...), `"}]}`...), "Authorization", "Bearer "+tok.AccessToken)
-	wantOAuthError(t, "13 MiB body", st, body, 413, "invalid_request")
+	st, body = e.postOversized("/v0/oauth/signature", pschttp.SignatureBodyLimit+1, "Authorization", "Bearer "+tok.AccessToken)
+	wantOAuthError(t, "body over the signature limit", st, body, 413, "invalid_request")
 }

@@ -21,6 +21,7 @@ func init() {
 		{"PSC/AuthorizationRoundTripPendingAndDecide", testPSCAuthorization},
 		{"PSC/ConcurrentDecisionsOneWins", testPSCDecideConcurrent},
 		{"PSC/CodeAndTokenSpentOnce", testPSCSpendOnce},
+		{"PSC/TokensRevokedByFilter", testPSCRevoke},
 		{"PSC/PollGap", testPSCPoll},
 		{"PSC/CountersAddUpConcurrently", testPSCCounters},
 	} {
@@ -181,6 +182,56 @@ func testPSCSpendOnce(t *testing.T, s psc.Store) {
 	wantOK(t, "PSCToken", err)
 	if !got.UsedAt.Equal(pscT0.Add(time.Second)) {
 		t.Fatalf("used_at %v", got.UsedAt)
+	}
+}
+
+func testPSCRevoke(t *testing.T, s psc.Store) {
+	ctx := context.Background()
+	wantOK(t, "CreatePSCApplication", s.CreatePSCApplication(ctx, PSCApplicationFixture("app")))
+	wantOK(t, "CreatePSCApplication", s.CreatePSCApplication(ctx, PSCApplicationFixture("other")))
+	for _, tok := range []*psc.Token{
+		{ID: "t1", ClientID: "app", Documento: "12345678909", AuthorizationID: "auth1"},
+		{ID: "t2", ClientID: "app", Documento: "12345678909", AuthorizationID: "auth2"},
+		{ID: "t3", ClientID: "other", Documento: "12345678909", AuthorizationID: "auth3"},
+		{ID: "t4", ClientID: "app", Documento: "98765432100", AuthorizationID: "auth4"},
+		{ID: "t5", ClientID: "app"},
+	} {
+		tok.Scope, tok.CreatedAt, tok.ExpiresAt = psc.ScopeSession, pscT0, pscT0.Add(time.Hour)
+		wantOK(t, "CreatePSCToken", s.CreatePSCToken(ctx, tok))
+	}
+	got, err := s.PSCToken(ctx, "t1")
+	wantOK(t, "PSCToken", err)
+	if got.AuthorizationID != "auth1" || !got.RevokedAt.IsZero() {
+		t.Fatalf("t1 %+v", got)
+	}
+	at := pscT0.Add(time.Minute)
+	for _, step := range []struct {
+		name string
+		f    psc.TokenFilter
+		want int64
+	}{
+		{"by authorization", psc.TokenFilter{AuthorizationID: "auth1"}, 1},
+		{"again", psc.TokenFilter{AuthorizationID: "auth1"}, 0},
+		{"holder and application", psc.TokenFilter{Documento: "12345678909", ClientID: "app"}, 1}, // t2
+		{"holder", psc.TokenFilter{Documento: "12345678909"}, 1},                                  // t3
+		{"by id", psc.TokenFilter{ID: "t5", ClientID: "app"}, 1},
+		{"id of another application", psc.TokenFilter{ID: "t4", ClientID: "other"}, 0},
+	} {
+		n, err := s.RevokePSCTokens(ctx, step.f, at)
+		wantOK(t, "RevokePSCTokens "+step.name, err)
+		if n != step.want {
+			t.Fatalf("RevokePSCTokens %s: %d, want %d", step.name, n, step.want)
+		}
+	}
+	for id, revoked := range map[string]bool{"t1": true, "t2": true, "t3": true, "t4": false, "t5": true} {
+		got, err := s.PSCToken(ctx, id)
+		wantOK(t, "PSCToken", err)
+		if got.RevokedAt.IsZero() == revoked || (revoked && !got.RevokedAt.Equal(at)) {
+			t.Fatalf("%s revoked_at %v, want revoked %v", id, got.RevokedAt, revoked)
+		}
+	}
+	if _, err := s.RevokePSCTokens(ctx, psc.TokenFilter{}, at); err == nil {
+		t.Fatal("RevokePSCTokens with an empty filter succeeded")
 	}
 }
 
