@@ -29,6 +29,11 @@ type doctor struct {
 	keyed map[*x509.Certificate]bool
 	// items are all the items of all the files.
 	items []*Item
+	// names are the names of the files examined.
+	names []string
+	// asn1OK reports whether the file being identified is readable by
+	// openssl asn1parse.
+	asn1OK bool
 }
 
 func (d *doctor) add(f Finding) { d.findings = append(d.findings, f) }
@@ -63,8 +68,12 @@ func Examine(files []File, opts Options) Report {
 	}
 	var r Report
 	for _, f := range files {
+		d.names = append(d.names, f.Name)
+	}
+	for _, f := range files {
 		r.Files = append(r.Files, d.identify(f))
 	}
+	d.checkTraps(r.Files)
 	var items []*Item
 	for _, fr := range r.Files {
 		d.checkFile(fr)
@@ -442,6 +451,10 @@ func (d *doctor) checkChains(items []*Item) {
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
 		})
 		verify := "openssl verify -CAfile " + shellQuote(d.caName()) + " -untrusted " + shellQuote(d.caName()) + " " + shellQuote(file)
+		if leafInPKCS12(items, leaf) {
+			// openssl verify cannot read a PFX: extract the certificate.
+			verify = "openssl pkcs12 -in " + shellQuote(file) + " -clcerts -nokeys | openssl verify -CAfile " + shellQuote(d.caName()) + " -untrusted " + shellQuote(d.caName())
+		}
 		if err == nil {
 			var path []string
 			for _, c := range chains[0][1:] {
@@ -577,4 +590,14 @@ func (d *doctor) csrFix(it *Item, doc string) []string {
 		"openssl req -noout -subject" + inform(it.Format) + " -in " + shellQuote(it.file),
 		"openssl req -new -key " + shellQuote(keyFile) + " -sha256 -out " + shellQuote(out) + " -subj '" + strings.ReplaceAll(subj, "'", `'\''`) + "'",
 	}
+}
+
+// leafInPKCS12 reports whether c was found inside a PFX.
+func leafInPKCS12(items []*Item, c *x509.Certificate) bool {
+	for _, it := range items {
+		if it.Certificate == c {
+			return it.inPKCS12
+		}
+	}
+	return false
 }
