@@ -63,7 +63,7 @@ func (d *doctor) identifyBlock(fr *FileReport, block *pem.Block) {
 	unreadable := func(what string, err error) {
 		d.add(Finding{File: fr.Name, Severity: SeverityError, Code: CodeUnreadable,
 			Message: fmt.Sprintf("o bloco %q não pode ser lido como %s: %v", block.Type, what, err),
-			Fix: append(d.asn1parse(fr.Name, ""), "# baixe o arquivo novamente no Portal do Desenvolvedor")})
+			Fix:     append(d.asn1parse(fr.Name, ""), "# baixe o arquivo novamente no Portal do Desenvolvedor")})
 	}
 	switch block.Type {
 	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
