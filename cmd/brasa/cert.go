@@ -32,9 +32,11 @@ Diagnose and fix the files of mutual TLS: certificado (.CER), chave privada
 (.KEY), requisição (.CSR), cadeia completa, PFX (seed 000, Anexos II to V).
 
 Commands:
-  doctor FILE... [--ca BUNDLE] [--password P]
+  doctor FILE... [--ca BUNDLE] [--password P] [--cpfcnpj DOC]
         say what each file is and what is wrong, with the command that fixes
-        it; exit status 0 when the files are fine for mTLS, 1 otherwise
+        it; a CSR is checked as the developer portal checks it before
+        registering it; exit status 0 when the files are fine for mTLS, 1
+        otherwise
   csr --key-out KEY [--out CSR] (--cn NAME [--o ORG] [--ou UNIT] [--c BR]
       [--st STATE] [--l CITY] [--serial SERIAL] | --sicredi --nome NOME
       --cpfcnpj DOC) [--email ADDR]... [--passphrase P] [--ecdsa]
@@ -178,10 +180,11 @@ func checkWritable(path string, force bool) error {
 
 // runCertDoctor is `brasa cert doctor`.
 func (m *Main) runCertDoctor(args []string) error {
-	fs := m.newCertFlags("doctor", "FILE... [--ca BUNDLE] [--password P]")
+	fs := m.newCertFlags("doctor", "FILE... [--ca BUNDLE] [--password P] [--cpfcnpj DOC]")
 	var cas stringList
 	fs.Var(&cas, "ca", "trusted CA `bundle` (the cadeia completa, or its root), PEM or DER; repeatable")
 	password := fs.String("password", "", "`password` of encrypted keys and PFX files (default $"+envKeyPassword+")")
+	cpfcnpj := fs.String("cpfcnpj", "", "check CSRs as the developer portal does for this CPF or CNPJ (default: the one in the CSR's serialNumber)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -190,7 +193,7 @@ func (m *Main) runCertDoctor(args []string) error {
 		fs.Usage()
 		return usageError(fs, "give the files to examine")
 	}
-	opts := certdoctor.Options{Password: m.secret(*password, envKeyPassword)}
+	opts := certdoctor.Options{Password: m.secret(*password, envKeyPassword), Documento: normalizeDoc(*cpfcnpj)}
 	for _, name := range cas {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -291,6 +294,11 @@ func printReport(w io.Writer, r certdoctor.Report, cas []string, nCA int) {
 	default:
 		fmt.Fprintln(w, "\nResultado: tudo certo.")
 	}
+}
+
+// normalizeDoc removes the punctuation people type in a CPF or CNPJ.
+func normalizeDoc(s string) string {
+	return strings.ToUpper(strings.NewReplacer(".", "", "-", "", "/", "", " ", "").Replace(s))
 }
 
 func orNone(s string) string {

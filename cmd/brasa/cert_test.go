@@ -8,12 +8,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -158,7 +160,7 @@ func TestCert_roundTrip(t *testing.T) {
 	dir := t.TempDir()
 	ca := mustCertCA(t)
 	key, csrFile := filepath.Join(dir, "CHAVE.key"), filepath.Join(dir, "REQUISICAO.csr")
-	_, stderr := mustRunCert(t, nil, "csr", "--key-out", key, "--out", csrFile, "--sicredi", "--nome", "MinhaEmpresa", "--cpfcnpj", "12.345.678/0001-23")
+	_, stderr := mustRunCert(t, nil, "csr", "--key-out", key, "--out", csrFile, "--sicredi", "--nome", "MinhaEmpresa", "--cpfcnpj", "12.345.678/0001-95")
 	if !strings.Contains(stderr, "wrote "+key) || !strings.Contains(stderr, "CN=api-parceiros-minhaempresa.sicredi.net") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
@@ -171,11 +173,11 @@ func TestCert_roundTrip(t *testing.T) {
 	if err := csr.CheckSignature(); err != nil {
 		t.Fatal(err)
 	}
-	want, err := certdoctor.SicrediSubject("minhaempresa", "12345678000123")
+	want, err := certdoctor.SicrediSubject("minhaempresa", "12345678000195")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := certdoctor.SubjectString(csr.Subject); got != "C=BR, O=Confederacao Interestadual das Cooperativas Ligadas ao Sicredi, CN=api-parceiros-minhaempresa.sicredi.net, ST=RS, L=Porto Alegre, jurisdictionCountryName=BR, OU=API Pix Sicredi, serialNumber=urn:cpfcnpj:12345678000123" {
+	if got := certdoctor.SubjectString(csr.Subject); got != "C=BR, O=Confederacao Interestadual das Cooperativas Ligadas ao Sicredi, CN=api-parceiros-minhaempresa.sicredi.net, ST=RS, L=Porto Alegre, jurisdictionCountryName=BR, OU=API Pix Sicredi, serialNumber=urn:cpfcnpj:12345678000195" {
 		t.Errorf("CSR subject %s, want %v", got, want.ExtraNames)
 	}
 	if got := certdoctor.KeyDescription(csr.PublicKey); got != "RSA 2048" {
@@ -288,12 +290,12 @@ func TestCert_csr(t *testing.T) {
 	p := func(n string) string { return filepath.Join(dir, n) }
 
 	t.Run("SubjectFlagsStdout", func(t *testing.T) {
-		stdout, _ := mustRunCert(t, nil, "csr", "--key-out", p("ec.key"), "--ecdsa", "--cn", "api.example.com.br", "--o", "Exemplo Ltda", "--ou", "TI", "--st", "SP", "--l", "São Paulo", "--serial", "12345678000123", "--email", "ti@example.com.br")
+		stdout, _ := mustRunCert(t, nil, "csr", "--key-out", p("ec.key"), "--ecdsa", "--cn", "api.example.com.br", "--o", "Exemplo Ltda", "--ou", "TI", "--st", "SP", "--l", "São Paulo", "--serial", "12345678000195", "--email", "ti@example.com.br")
 		csr, err := pki.ParseCSR([]byte(stdout))
 		if err != nil {
 			t.Fatalf("stdout is not a CSR: %v\n%s", err, stdout)
 		}
-		if got, want := certdoctor.SubjectString(csr.Subject), "C=BR, ST=SP, L=São Paulo, O=Exemplo Ltda, OU=TI, CN=api.example.com.br, serialNumber=12345678000123"; got != want {
+		if got, want := certdoctor.SubjectString(csr.Subject), "C=BR, ST=SP, L=São Paulo, O=Exemplo Ltda, OU=TI, CN=api.example.com.br, serialNumber=12345678000195"; got != want {
 			t.Errorf("subject %q, want %q", got, want)
 		}
 		if len(csr.EmailAddresses) != 1 || csr.EmailAddresses[0] != "ti@example.com.br" {
@@ -347,8 +349,8 @@ func TestCert_csr(t *testing.T) {
 			{"csr", "--cn", "x"}, // no --key-out
 			{"csr", "--key-out", p("u.key")},
 			{"csr", "--key-out", p("u.key"), "--sicredi", "--nome", "x"},
-			{"csr", "--key-out", p("u.key"), "--sicredi", "--nome", "x", "--cpfcnpj", "12345678000123", "--cn", "y"},
-			{"csr", "--key-out", p("u.key"), "--sicredi", "--nome", "minha empresa", "--cpfcnpj", "12345678000123"},
+			{"csr", "--key-out", p("u.key"), "--sicredi", "--nome", "x", "--cpfcnpj", "12345678000195", "--cn", "y"},
+			{"csr", "--key-out", p("u.key"), "--sicredi", "--nome", "minha empresa", "--cpfcnpj", "12345678000195"},
 			{"csr", "--key-out", p("u.key"), "--sicredi", "--nome", "x", "--cpfcnpj", "123"},
 			{"csr", "--key-out", p("u.key"), "--cn", "x", "--nome", "y"},
 			{"csr", "--key-out", p("u.key"), "--out", p("u.key"), "--cn", "x"},
@@ -626,4 +628,116 @@ func mustDER(t *testing.T, data []byte) []byte {
 		t.Fatal("no PEM block")
 	}
 	return block.Bytes
+}
+
+// TestCertCSRCNPJCheckDigits: `brasa cert csr --sicredi` refuses a CPF or
+// CNPJ whose check digits are wrong, saying so, and accepts a valid one.
+func TestCertCSRCNPJCheckDigits(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	for _, doc := range []string{"12345678000123", "12.345.678/0001-96", "123.456.789-00", "12ABC34501DE36"} {
+		_, _, err := runCertCmd(t, nil, "csr", "--key-out", p("bad.key"), "--out", p("bad.csr"), "--sicredi", "--nome", "empresa", "--cpfcnpj", doc)
+		if exitCode(err) != 2 || err == nil || !strings.Contains(err.Error(), "check digits") {
+			t.Errorf("--cpfcnpj %s: exit %d (%v), want 2 and a message about the check digits", doc, exitCode(err), err)
+		}
+		if _, err := os.Stat(p("bad.key")); err == nil {
+			t.Fatalf("--cpfcnpj %s: a key was written for a refused CSR", doc)
+		}
+	}
+	for _, doc := range []string{"12345678000195", "12.345.678/0001-95", "123.456.789-09", "12ABC34501DE35"} {
+		key, csrFile := p("ok-"+doc[:3]+".key"), p("ok-"+doc[:3]+".csr")
+		mustRunCert(t, nil, "csr", "--key-out", key, "--out", csrFile, "--sicredi", "--nome", "empresa", "--cpfcnpj", doc, "--force")
+		csr, err := pki.ParseCSR(mustReadFile(t, csrFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "urn:cpfcnpj:" + strings.ToUpper(strings.NewReplacer(".", "", "/", "", "-", "").Replace(doc))
+		if csr.Subject.SerialNumber != want {
+			t.Errorf("--cpfcnpj %s: serialNumber %q, want %q", doc, csr.Subject.SerialNumber, want)
+		}
+	}
+}
+
+// subjectTags returns "OID=TAG" for each attribute of a DER Name, in order.
+func subjectTags(t *testing.T, rawSubject []byte) []string {
+	t.Helper()
+	type attr struct {
+		Type  asn1.ObjectIdentifier
+		Value asn1.RawValue
+	}
+	type rdnSET []attr // encoding/asn1 reads a slice type named *SET as a SET OF
+	var rdns []rdnSET
+	if rest, err := asn1.Unmarshal(rawSubject, &rdns); err != nil || len(rest) > 0 {
+		t.Fatalf("subject: %v (%d bytes left)", err, len(rest))
+	}
+	names := map[int]string{asn1.TagUTF8String: "UTF8String", asn1.TagPrintableString: "PrintableString", asn1.TagIA5String: "IA5String", 20: "T61String", 30: "BMPString"}
+	var out []string
+	for _, rdn := range rdns {
+		for _, atv := range rdn {
+			tag, ok := names[atv.Value.Tag]
+			if !ok {
+				tag = strconv.Itoa(atv.Value.Tag)
+			}
+			out = append(out, atv.Type.String()+"="+tag+":"+string(atv.Value.Bytes))
+		}
+	}
+	return out
+}
+
+// TestCertCSRUTF8String: `brasa cert csr` encodes the subject's strings as
+// `openssl req` does (UTF8String, except the attributes OpenSSL fixes to
+// PrintableString or IA5String), for the Sicredi subject and for subject
+// flags with accents. The request made by hand with OpenSSL is the
+// reference, read from its DER.
+func TestCertCSRUTF8String(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not found in PATH")
+	}
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	openssl := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("openssl", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	openssl("genrsa", "-out", "ref.key", "2048")
+	for _, tc := range []struct {
+		name  string
+		brasa []string
+		subj  string
+	}{
+		{"Sicredi", []string{"--sicredi", "--nome", "empresa", "--cpfcnpj", "12345678000195"},
+			"/C=BR/O=Confederacao Interestadual das Cooperativas Ligadas ao Sicredi/CN=api-parceiros-empresa.sicredi.net/ST=RS/L=Porto Alegre/jurisdictionCountryName=BR/OU=API Pix Sicredi/serialNumber=urn:cpfcnpj:12345678000195"},
+		{"Accents", []string{"--cn", "api.exemplo.com.br", "--o", "Exemplo Ltda", "--ou", "TI", "--st", "SP", "--l", "São Paulo", "--serial", "12345678000195"},
+			"/C=BR/ST=SP/L=São Paulo/O=Exemplo Ltda/OU=TI/CN=api.exemplo.com.br/serialNumber=12345678000195"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"csr", "--key-out", p(tc.name + ".key"), "--out", p(tc.name + ".csr")}, tc.brasa...)
+			mustRunCert(t, nil, args...)
+			openssl("req", "-new", "-utf8", "-key", "ref.key", "-sha256", "-out", tc.name+"-ref.csr", "-subj", tc.subj)
+			got, err := pki.ParseCSR(mustReadFile(t, p(tc.name+".csr")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := pki.ParseCSR(mustReadFile(t, p(tc.name+"-ref.csr")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, w := subjectTags(t, got.RawSubject), subjectTags(t, ref.RawSubject)
+			if strings.Join(g, "\n") != strings.Join(w, "\n") {
+				t.Errorf("brasa subject:\n%s\nopenssl subject:\n%s", strings.Join(g, "\n"), strings.Join(w, "\n"))
+			}
+			if !bytes.Equal(got.RawSubject, ref.RawSubject) {
+				t.Error("the subjects differ in their DER bytes")
+			}
+			for _, atv := range g {
+				if strings.HasPrefix(atv, "2.5.4.10=") && !strings.HasPrefix(atv, "2.5.4.10=UTF8String:") {
+					t.Errorf("O is %s, want UTF8String", atv)
+				}
+			}
+		})
+	}
 }

@@ -32,6 +32,11 @@ type Options struct {
 	Password string
 	// Now is the time validity is checked at; zero means time.Now().
 	Now time.Time
+	// Documento is the CPF or CNPJ (digits only) a CSR is meant for. CSRs
+	// whose subject is aimed at the Sicredi developer portal are checked as
+	// the portal checks them ([CheckCSR]) against Documento, or, when it is
+	// empty, against the CPF/CNPJ in their own serialNumber.
+	Documento string
 }
 
 // Severity says how bad a [Finding] is. Its value is the wire form.
@@ -130,6 +135,13 @@ const (
 	CodePKCS7 Code = "PKCS7_BUNDLE"
 	// CodeUnknownBlock: a PEM block of a type the doctor does not know.
 	CodeUnknownBlock Code = "UNKNOWN_PEM_BLOCK"
+	// CodeCSRAccepted: a CSR meant for the developer portal passes the
+	// portal's check ([CheckCSR]).
+	CodeCSRAccepted Code = "CSR_ACCEPTED"
+	// CodeCSRRefused: a CSR meant for the developer portal fails the
+	// portal's check ([CheckCSR]); one finding per problem, whose message
+	// is the portal's.
+	CodeCSRRefused Code = "CSR_REFUSED"
 )
 
 // Finding is one thing the doctor has to say about the files.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/brasa-dev/brasa/internal/pix"
 )
 
 // expiresSoon is how close to NotAfter a client certificate is reported.
@@ -25,6 +27,13 @@ type doctor struct {
 	// those are client certificates even when they claim to be CAs (a
 	// self-signed `openssl req -x509` certificate does).
 	keyed map[*x509.Certificate]bool
+	// items are all the items of all the files.
+	items []*Item
+	// names are the names of the files examined.
+	names []string
+	// asn1OK reports whether the file being identified is readable by
+	// openssl asn1parse.
+	asn1OK bool
 }
 
 func (d *doctor) add(f Finding) { d.findings = append(d.findings, f) }
@@ -59,13 +68,18 @@ func Examine(files []File, opts Options) Report {
 	}
 	var r Report
 	for _, f := range files {
+		d.names = append(d.names, f.Name)
+	}
+	for _, f := range files {
 		r.Files = append(r.Files, d.identify(f))
 	}
+	d.checkTraps(r.Files)
 	var items []*Item
 	for _, fr := range r.Files {
 		d.checkFile(fr)
 		items = append(items, fr.Items...)
 	}
+	d.items = items
 	d.keyed = map[*x509.Certificate]bool{}
 	for _, c := range items {
 		for _, k := range items {
@@ -77,6 +91,7 @@ func Examine(files []File, opts Options) Report {
 	for _, it := range items {
 		d.checkItem(it)
 	}
+	d.checkCSRs(items)
 	d.checkMatches(items)
 	d.checkChains(items)
 	r.Findings = d.findings
@@ -436,6 +451,10 @@ func (d *doctor) checkChains(items []*Item) {
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
 		})
 		verify := "openssl verify -CAfile " + shellQuote(d.caName()) + " -untrusted " + shellQuote(d.caName()) + " " + shellQuote(file)
+		if leafInPKCS12(items, leaf) {
+			// openssl verify cannot read a PFX: extract the certificate.
+			verify = "openssl pkcs12 -in " + shellQuote(file) + " -clcerts -nokeys | openssl verify -CAfile " + shellQuote(d.caName()) + " -untrusted " + shellQuote(d.caName())
+		}
 		if err == nil {
 			var path []string
 			for _, c := range chains[0][1:] {
@@ -515,4 +534,70 @@ func (d *doctor) caName() string {
 // selfSigned reports whether c is signed by its own key.
 func selfSigned(c *x509.Certificate) bool {
 	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
+
+// checkCSRs gives the developer portal's verdict ([CheckCSR]) on each CSR
+// meant for it.
+func (d *doctor) checkCSRs(items []*Item) {
+	for _, it := range items {
+		if it.Kind != KindCSR || (d.opts.Documento == "" && !meantForSicredi(it.CSR.Subject)) {
+			continue
+		}
+		doc := d.opts.Documento
+		if doc == "" {
+			doc = sicrediDocOf(it.CSR.Subject)
+		}
+		var msgs []string
+		if !pix.ValidCPF(doc) && !pix.ValidCNPJ(doc) {
+			msgs = append(msgs, fmt.Sprintf("O CPF/CNPJ %q não é válido (11 dígitos de CPF ou 14 caracteres de CNPJ, com dígitos verificadores corretos): informe o CPF/CNPJ do proprietário do certificado.", doc))
+			doc = ""
+		}
+		_, problems := CheckCSR(it.CSR.Raw, doc)
+		msgs = append(msgs, problems...)
+		if len(msgs) == 0 {
+			d.add(Finding{File: it.file, Severity: SeverityOK, Code: CodeCSRAccepted,
+				Message: fmt.Sprintf("a %s passa nas verificações do Portal do Desenvolvedor (assinatura, chave RSA de 2048 bits ou mais, subject para o CPF/CNPJ %s)", it.describe(), doc)})
+			continue
+		}
+		fix := d.csrFix(it, doc)
+		for _, m := range msgs {
+			d.add(Finding{File: it.file, Severity: SeverityError, Code: CodeCSRRefused, Message: m, Fix: fix})
+		}
+	}
+}
+
+// csrFix returns the commands that show a CSR's subject and make a new one
+// with the expected subject, with the key that made it when it is among the
+// files.
+func (d *doctor) csrFix(it *Item, doc string) []string {
+	nome, _, ok := parseSicredi(it.CSR.Subject)
+	nome = strings.ToLower(nome)
+	if !ok || !sicrediNome.MatchString(nome) {
+		nome = "{NOME_PARCEIRO}"
+	}
+	if doc == "" {
+		doc = "{CPF_CNPJ_PARCEIRO}"
+	}
+	keyFile := "CHAVE.key"
+	for _, k := range d.items {
+		if k.key != nil && samePublicKey(k.PublicKey, it.PublicKey) && !k.inPKCS12 {
+			keyFile = k.file
+		}
+	}
+	subj := opensslSubject(sicrediNames(nome, doc))
+	out := derivedName(it.file, "_nova", ".csr")
+	return []string{
+		"openssl req -noout -subject" + inform(it.Format) + " -in " + shellQuote(it.file),
+		"openssl req -new -key " + shellQuote(keyFile) + " -sha256 -out " + shellQuote(out) + " -subj '" + strings.ReplaceAll(subj, "'", `'\''`) + "'",
+	}
+}
+
+// leafInPKCS12 reports whether c was found inside a PFX.
+func leafInPKCS12(items []*Item, c *x509.Certificate) bool {
+	for _, it := range items {
+		if it.Certificate == c {
+			return it.inPKCS12
+		}
+	}
+	return false
 }

@@ -51,7 +51,7 @@ func keyDigestCommand(it *Item) string {
 	if it.inPKCS12 {
 		return "openssl pkcs12 -in " + q + " -nocerts -nodes | openssl pkey -pubout | openssl md5"
 	}
-	if isRSA(it.PublicKey) || it.PublicKey == nil {
+	if isRSA(it.PublicKey) || (it.PublicKey == nil && strings.HasPrefix(it.blockType, "RSA")) {
 		return "openssl rsa -modulus -noout" + inform(it.Format) + " -in " + q + " | openssl md5"
 	}
 	return "openssl pkey -pubout" + inform(it.Format) + " -in " + q + " | openssl md5"
@@ -62,6 +62,9 @@ func keyDigestCommand(it *Item) string {
 func certDigestCommand(it *Item) string {
 	q := shellQuote(it.file)
 	if it.inPKCS12 {
+		if !isRSA(it.PublicKey) {
+			return "openssl pkcs12 -in " + q + " -clcerts -nokeys | openssl x509 -pubkey -noout | openssl md5"
+		}
 		return "openssl pkcs12 -in " + q + " -clcerts -nokeys | openssl x509 -modulus -noout | openssl md5"
 	}
 	if isRSA(it.PublicKey) {

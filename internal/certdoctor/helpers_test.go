@@ -83,7 +83,7 @@ func MustNewCA(tb testing.TB, name string) *pki.CA {
 func MustIssue(tb testing.TB, ca *pki.CA, pub crypto.PublicKey, validity time.Duration, eku ...x509.ExtKeyUsage) *x509.Certificate {
 	tb.Helper()
 	cert, err := ca.IssueClient(pki.ClientRequest{
-		Subject:     pkix.Name{CommonName: "api-parceiros-teste.sicredi.net", Organization: []string{"Teste"}, SerialNumber: "urn:cpfcnpj:12345678000123"},
+		Subject:     pkix.Name{CommonName: "api-parceiros-teste.sicredi.net", Organization: []string{"Teste"}, SerialNumber: "urn:cpfcnpj:12345678000195"},
 		PublicKey:   pub,
 		Validity:    validity,
 		ExtKeyUsage: eku,
@@ -120,7 +120,7 @@ func MustEncryptedKeyPEM(tb testing.TB, key crypto.Signer, pass string) []byte {
 // MustCSR returns a PEM CSR for key.
 func MustCSR(tb testing.TB, key crypto.Signer) []byte {
 	tb.Helper()
-	subject, err := certdoctor.SicrediSubject("Teste", "12.345.678/0001-23")
+	subject, err := certdoctor.SicrediSubject("Teste", "12.345.678/0001-95")
 	if err != nil {
 		tb.Fatal(err)
 	}

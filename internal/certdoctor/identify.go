@@ -24,6 +24,7 @@ func (d *doctor) identify(f File) FileReport {
 			Fix:     []string{"# baixe o arquivo novamente no Portal do Desenvolvedor"}})
 		return fr
 	}
+	d.asn1OK = asn1Readable(data)
 	if bytes.Contains(data, []byte("-----BEGIN ")) {
 		fr.Format = FormatPEM
 		d.identifyPEM(&fr, data)
@@ -51,7 +52,7 @@ func (d *doctor) identifyPEM(fr *FileReport, data []byte) {
 		d.add(Finding{File: fr.Name, Severity: SeverityError, Code: CodeUnreadable,
 			Message: "há um bloco PEM corrompido (cabeçalho -----BEGIN sem -----END correspondente, ou base64 inválido): o arquivo foi truncado ou editado",
 			Fix: []string{
-				"openssl asn1parse -in " + shellQuote(fr.Name),
+				"grep -n -e '-----' " + shellQuote(fr.Name),
 				"# baixe o arquivo novamente no Portal do Desenvolvedor e não o edite",
 			}})
 	}
@@ -62,10 +63,7 @@ func (d *doctor) identifyBlock(fr *FileReport, block *pem.Block) {
 	unreadable := func(what string, err error) {
 		d.add(Finding{File: fr.Name, Severity: SeverityError, Code: CodeUnreadable,
 			Message: fmt.Sprintf("o bloco %q não pode ser lido como %s: %v", block.Type, what, err),
-			Fix: []string{
-				"openssl asn1parse -in " + shellQuote(fr.Name),
-				"# baixe o arquivo novamente no Portal do Desenvolvedor",
-			}})
+			Fix:     append(d.asn1parse(fr.Name, ""), "# baixe o arquivo novamente no Portal do Desenvolvedor")})
 	}
 	switch block.Type {
 	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
@@ -106,7 +104,7 @@ func (d *doctor) identifyBlock(fr *FileReport, block *pem.Block) {
 		structure := map[string]string{"PRIVATE KEY": "PKCS#8", "RSA PRIVATE KEY": "PKCS#1", "EC PRIVATE KEY": "SEC 1"}[block.Type]
 		fr.Items = append(fr.Items, &Item{Kind: KindPrivateKey, Format: FormatPEM, Structure: structure, key: key, PublicKey: key.Public()})
 	case "PUBLIC KEY", "RSA PUBLIC KEY":
-		d.publicKeyOnly(fr.Name)
+		d.publicKeyOnly(fr.Name, FormatPEM)
 	case "PKCS7", "CMS":
 		d.pkcs7(fr.Name, FormatPEM)
 	case "EC PARAMETERS", "DH PARAMETERS":
@@ -114,7 +112,7 @@ func (d *doctor) identifyBlock(fr *FileReport, block *pem.Block) {
 	default:
 		d.add(Finding{File: fr.Name, Severity: SeverityWarning, Code: CodeUnknownBlock,
 			Message: fmt.Sprintf("bloco PEM %q desconhecido: não é certificado, requisição nem chave privada; foi ignorado", block.Type),
-			Fix:     []string{"openssl asn1parse -in " + shellQuote(fr.Name)}})
+			Fix:     append(d.asn1parse(fr.Name, ""), "# confira se este é o arquivo certo")})
 	}
 }
 
@@ -150,7 +148,7 @@ func (d *doctor) identifyDER(fr *FileReport, data []byte) {
 		d.pkcs7(fr.Name, FormatDER)
 	case derPublicKey:
 		fr.Format = FormatDER
-		d.publicKeyOnly(fr.Name)
+		d.publicKeyOnly(fr.Name, FormatDER)
 	}
 	if fr.Format != "" {
 		return
@@ -160,10 +158,7 @@ func (d *doctor) identifyDER(fr *FileReport, data []byte) {
 		msg += "; é texto, mas sem o cabeçalho -----BEGIN ... -----"
 	}
 	d.add(Finding{File: fr.Name, Severity: SeverityError, Code: CodeUnreadable, Message: msg,
-		Fix: []string{
-			"openssl asn1parse -inform der -in " + shellQuote(fr.Name),
-			"# confira se este é o arquivo certo; baixe-o novamente no Portal do Desenvolvedor",
-		}})
+		Fix: append(d.asn1parse(fr.Name, " -inform der"), "# confira se este é o arquivo certo; baixe-o novamente no Portal do Desenvolvedor")})
 }
 
 // certItem wraps a certificate.
@@ -184,13 +179,13 @@ func (d *doctor) encryptedKey(file string, f Format, structure, blockType string
 		d.add(Finding{File: file, Severity: SeverityError, Code: CodeWrongPassword,
 			Message: "a senha informada (--password) não abre a chave privada (.KEY)",
 			Fix: []string{
-				"openssl pkey -in " + shellQuote(file) + " -noout",
+				"openssl pkey" + inform(f) + " -in " + shellQuote(file) + " -noout",
 				"# use a frase secreta definida ao gerar a chave, ou baixe \"Download Key (sem frase secreta)\" no Portal do Desenvolvedor",
 			}})
 	case err != nil:
 		d.add(Finding{File: file, Severity: SeverityWarning, Code: CodeUnsupportedEncryption,
 			Message: fmt.Sprintf("a chave privada (.KEY) está cifrada com um algoritmo que o brasa não lê (%v); o OpenSSL pode convertê-la", err),
-			Fix:     []string{"openssl pkey -in " + shellQuote(file) + " -out " + shellQuote(derivedName(file, "_sem_senha", ""))}})
+			Fix:     []string{"openssl pkey" + inform(f) + " -in " + shellQuote(file) + " -out " + shellQuote(derivedName(file, "_sem_senha", ""))}})
 	default:
 		it.key, it.PublicKey, it.Decrypted = key, key.Public(), true
 	}
@@ -241,10 +236,11 @@ func (d *doctor) pkcs12(file string, data []byte) []*Item {
 	return items
 }
 
-func (d *doctor) publicKeyOnly(file string) {
+func (d *doctor) publicKeyOnly(file string, f Format) {
 	d.add(Finding{File: file, Severity: SeverityError, Code: CodePublicKeyOnly,
 		Message: "isto é uma chave pública, não a chave privada (.KEY): o mTLS precisa da chave privada que gerou a requisição (CSR)",
 		Fix: []string{
+			"openssl pkey -pubin" + inform(f) + " -in " + shellQuote(file) + " -noout -text",
 			"# baixe a chave privada (\"Download Key (sem frase secreta)\") no Portal do Desenvolvedor",
 			"brasa cert doctor CHAVE.key certificado.cer",
 		}})
@@ -275,4 +271,30 @@ func isText(data []byte) bool {
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToUpper(s), strings.ToUpper(sub))
+}
+
+// asn1parse returns `openssl asn1parse` on file when OpenSSL can parse it
+// (its first PEM block, or the DER file, is well-formed ASN.1), and nothing
+// otherwise: a command that only fails helps no one.
+func (d *doctor) asn1parse(file, inform string) []string {
+	if !d.asn1OK {
+		return nil
+	}
+	return []string{"openssl asn1parse" + inform + " -in " + shellQuote(file)}
+}
+
+// asn1Readable reports whether `openssl asn1parse` reads data: the first
+// PEM block of PEM data, or DER data, is one well-formed ASN.1 value.
+func asn1Readable(data []byte) bool {
+	der := data
+	if bytes.Contains(data, []byte("-----BEGIN ")) {
+		block, _ := pem.Decode(data)
+		if block == nil {
+			return false
+		}
+		der = block.Bytes
+	}
+	var v asn1.RawValue
+	rest, err := asn1.Unmarshal(der, &v)
+	return err == nil && len(rest) == 0
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // sicrediSubj is seed 000 Anexo IV's -subj, filled in.
-const sicrediSubj = "/C=BR/O=Confederacao Interestadual das Cooperativas Ligadas ao Sicredi/CN=api-parceiros-teste.sicredi.net/ST=RS/L=Porto Alegre/jurisdictionCountryName=BR/OU=API Pix Sicredi/serialNumber=urn:cpfcnpj:12345678000123"
+const sicrediSubj = "/C=BR/O=Confederacao Interestadual das Cooperativas Ligadas ao Sicredi/CN=api-parceiros-teste.sicredi.net/ST=RS/L=Porto Alegre/jurisdictionCountryName=BR/OU=API Pix Sicredi/serialNumber=urn:cpfcnpj:12345678000195"
 
 // needOpenSSL skips the test when openssl is not installed.
 func needOpenSSL(tb testing.TB) {
@@ -89,7 +89,7 @@ func TestExamine_openssl(t *testing.T) {
 	}
 
 	t.Run("SubjectAsSicrediSubject", func(t *testing.T) {
-		want, err := certdoctor.SicrediSubject("TESTE", "12345678000123")
+		want, err := certdoctor.SicrediSubject("TESTE", "12345678000195")
 		if err != nil {
 			t.Fatal(err)
 		}

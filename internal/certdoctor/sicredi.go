@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/brasa-dev/brasa/internal/pix"
 )
 
 // The fixed attributes of the Sicredi API Pix subject (seed 000 Anexo IV).
@@ -50,7 +52,9 @@ var sicrediDoc = regexp.MustCompile(`^(?:[0-9]{11}|[0-9A-Z]{12}[0-9]{2})$`)
 // nome is lowercased, as the seed requires, and must then be a DNS label
 // (letters, digits and hyphens), since it becomes part of a host name.
 // cpfcnpj is the owner's CPF (11 digits) or CNPJ (14 digits); punctuation
-// (".", "-", "/", spaces) is removed, since the seed wants digits only.
+// (".", "-", "/", spaces) is removed, since the seed wants digits only, and
+// its check digits must be right ([pix.ValidCPF], [pix.ValidCNPJ]): a
+// mistyped number would be certified and then never match the account.
 // The seed's text says the prefix stays "urn:cnpj" for a CPF too, but its
 // command writes "urn:cpfcnpj"; the command is followed.
 func SicrediSubject(nome, cpfcnpj string) (pkix.Name, error) {
@@ -68,7 +72,22 @@ func SicrediSubject(nome, cpfcnpj string) (pkix.Name, error) {
 	if !sicrediDoc.MatchString(doc) {
 		return pkix.Name{}, errors.New("certdoctor: CPF/CNPJ: give the CPF (11 digits) or the CNPJ (14 characters: 12 digits or capital letters, as the alphanumeric CNPJ allows, then 2 check digits)")
 	}
+	if err := checkDigits(doc); err != nil {
+		return pkix.Name{}, err
+	}
 	return pkix.Name{ExtraNames: sicrediNames(nome, doc)}, nil
+}
+
+// checkDigits returns an error when doc, a CPF (11 characters) or a CNPJ
+// (14), has wrong check digits.
+func checkDigits(doc string) error {
+	if len(doc) == 11 && !pix.ValidCPF(doc) {
+		return fmt.Errorf("certdoctor: CPF %s: the check digits (the last two) do not match the other nine; a digit was mistyped", doc)
+	}
+	if len(doc) == 14 && !pix.ValidCNPJ(doc) {
+		return fmt.Errorf("certdoctor: CNPJ %s: the check digits (the last two) do not match the other twelve; a digit was mistyped", doc)
+	}
+	return nil
 }
 
 // sicrediNames returns the attributes of the Sicredi subject, unchecked.

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/hex"
@@ -152,7 +151,8 @@ func (s *Service) RegisterCSR(ctx context.Context, dev *Developer, req CSRReques
 }
 
 // UploadCSR registers a CSR made by hand with OpenSSL (seed 000 Anexo IV)
-// after checking it: a PKCS#10 request in PEM or DER, a valid signature, an
+// after checking it with [certdoctor.CheckCSR], the check `brasa cert
+// doctor` makes too: a PKCS#10 request in PEM or DER, a valid signature, an
 // RSA key of 2048 bits or more, and the subject Anexo IV prescribes for the
 // CPF/CNPJ informed. EInvalid says what is wrong and how to fix it.
 func (s *Service) UploadCSR(ctx context.Context, dev *Developer, req UploadRequest) (*File, error) {
@@ -167,21 +167,18 @@ func (s *Service) UploadCSR(ctx context.Context, dev *Developer, req UploadReque
 	var csr *x509.CertificateRequest
 	if len(req.CSR) == 0 {
 		p.add("arquivo", "Escolha o arquivo da requisição (.csr).")
-	} else if c, err := pki.ParseCSR(req.CSR); err != nil {
-		p.add("arquivo", "O arquivo não é uma requisição de certificado (CSR) PKCS#10 em PEM ou DER. Gere-a com: openssl req -new -key CHAVE.key -sha256 -out REQUISICAO.csr -subj '...' (Anexo IV).")
-	} else if err := c.CheckSignature(); err != nil {
-		p.add("arquivo", "A assinatura da requisição não confere: o arquivo foi alterado ou corrompido. Gere a requisição de novo.")
 	} else {
-		csr = c
-		if pub, ok := c.PublicKey.(*rsa.PublicKey); !ok {
-			p.add("arquivo", "A chave da requisição deve ser RSA (openssl genrsa), como pede o Anexo IV.")
-		} else if pub.N.BitLen() < 2048 {
-			p.add("arquivo", fmt.Sprintf("A chave RSA da requisição tem %d bits; use 2048 ou mais (openssl genrsa -des3 -out CHAVE.key 2048).", pub.N.BitLen()))
+		// The same check as `brasa cert doctor` makes, so that the
+		// integrator can run it before uploading. The subject is compared
+		// only with a valid CPF/CNPJ; resolveDocumento reports the others.
+		subjectDoc := ""
+		if validDocumento(doc) {
+			subjectDoc = doc
 		}
-		if doc != "" {
-			for _, msg := range CheckSubject(c.Subject, doc) {
-				p.add("arquivo", msg)
-			}
+		var msgs []string
+		csr, msgs = certdoctor.CheckCSR(req.CSR, subjectDoc)
+		for _, msg := range msgs {
+			p.add("arquivo", msg)
 		}
 	}
 	if err := p.err(); err != nil {
@@ -202,87 +199,6 @@ func (s *Service) UploadCSR(ctx context.Context, dev *Developer, req UploadReque
 	}
 	s.Nudge()
 	return f, nil
-}
-
-// CheckSubject compares a CSR's subject with the one seed 000 Anexo IV
-// prescribes (certdoctor.SicrediSubject) for the CPF/CNPJ doc, and returns
-// one message per problem, in Portuguese, each saying what is expected. The
-// attributes may come in any order.
-func CheckSubject(name pkix.Name, doc string) []string {
-	var out []string
-	cn := name.CommonName
-	nome, okCN := strings.CutPrefix(cn, "api-parceiros-")
-	nome, okSuffix := strings.CutSuffix(nome, ".sicredi.net")
-	if !okCN || !okSuffix || nome == "" {
-		out = append(out, fmt.Sprintf("CN (nome comum) é %q; deve ser api-parceiros-{NOME_PARCEIRO}.sicredi.net.", cn))
-		nome = "nome"
-	} else if nome != strings.ToLower(nome) {
-		out = append(out, fmt.Sprintf("CN %q: o {NOME_PARCEIRO} deve estar em letras minúsculas (%s).", cn, "api-parceiros-"+strings.ToLower(nome)+".sicredi.net"))
-		nome = strings.ToLower(nome)
-	}
-	serial := name.SerialNumber
-	got, okSerial := strings.CutPrefix(serial, "urn:cpfcnpj:")
-	if !okSerial {
-		got, okSerial = strings.CutPrefix(serial, "urn:cnpj:")
-	}
-	switch {
-	case !okSerial:
-		out = append(out, fmt.Sprintf("serialNumber é %q; deve ser urn:cpfcnpj:%s (CPF ou CNPJ do proprietário, só números).", serial, doc))
-	case got != doc:
-		out = append(out, fmt.Sprintf("serialNumber traz o CPF/CNPJ %q, mas o associado informado é %s: deve ser urn:cpfcnpj:%s.", got, doc, doc))
-	}
-	want, err := certdoctor.SicrediSubject(nome, doc)
-	if err != nil {
-		if len(out) == 0 {
-			out = append(out, "CN: o {NOME_PARCEIRO} deve ter só letras minúsculas, dígitos e hífens.")
-		}
-		return out
-	}
-	for _, atv := range want.ExtraNames {
-		if atv.Type.Equal(oidCN) || atv.Type.Equal(oidSerialNumber) {
-			continue
-		}
-		label := attrLabel(atv.Type)
-		var values []string
-		for _, have := range name.Names {
-			if have.Type.Equal(atv.Type) {
-				values = append(values, fmt.Sprint(have.Value))
-			}
-		}
-		switch {
-		case len(values) == 0:
-			out = append(out, fmt.Sprintf("Falta o atributo %s=%s no subject.", label, atv.Value))
-		case len(values) > 1 || values[0] != atv.Value:
-			out = append(out, fmt.Sprintf("%s é %q; deve ser %q.", label, strings.Join(values, ", "), atv.Value))
-		}
-	}
-	if len(out) > 0 {
-		out = append(out, "Subject esperado (Anexo IV): "+certdoctor.SubjectString(pkix.Name{Names: want.ExtraNames})+".")
-	}
-	return out
-}
-
-var (
-	oidCN           = []int{2, 5, 4, 3}
-	oidSerialNumber = []int{2, 5, 4, 5}
-)
-
-func attrLabel(oid []int) string {
-	labels := map[string]string{
-		"2.5.4.6": "C", "2.5.4.10": "O", "2.5.4.8": "ST", "2.5.4.7": "L", "2.5.4.11": "OU",
-		"1.3.6.1.4.1.311.60.2.1.3": "jurisdictionCountryName",
-	}
-	var b strings.Builder
-	for i, n := range oid {
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		fmt.Fprint(&b, n)
-	}
-	if l, ok := labels[b.String()]; ok {
-		return l
-	}
-	return b.String()
 }
 
 // DownloadKind names what a file download hands out.

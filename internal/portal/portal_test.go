@@ -469,3 +469,74 @@ func TestAlphanumericCNPJ(t *testing.T) {
 		t.Fatalf("CSR with an alphanumeric CNPJ: %v", err)
 	}
 }
+
+// TestDoctorCSRVerdictAsPortal: `brasa cert doctor` pre-checks a CSR made by
+// hand exactly as the portal's upload does: for each CSR, the portal's
+// reasons for refusing it are the doctor's CSR_REFUSED messages, and a CSR
+// the portal accepts is CSR_ACCEPTED.
+func TestDoctorCSRVerdictAsPortal(t *testing.T) {
+	e := newEnv(t)
+	s := e.service(true)
+	ctx := context.Background()
+	dev := approvedDev(t, s, "dev@example.com")
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	weak, _ := rsa.GenerateKey(rand.Reader, 1024)
+	good, err := certdoctor.SicrediSubject("parceiro", cnpj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := csrPEM(t, rsaKey, good)
+	block, _ := pem.Decode(tampered)
+	block.Bytes[len(block.Bytes)-5] ^= 0xff
+	upper := good
+	upper.ExtraNames = slices.Clone(good.ExtraNames)
+	upper.ExtraNames[2].Value = "api-parceiros-Parceiro.sicredi.net"
+	cases := []struct {
+		name string
+		csr  []byte
+	}{
+		{"Good", csrPEM(t, rsaKey, good)},
+		{"Tampered", pem.EncodeToMemory(block)},
+		{"ECDSA", csrPEM(t, ecKey, good)},
+		{"RSA1024", csrPEM(t, weak, good)},
+		{"WrongSubject", csrPEM(t, rsaKey, pkix.Name{Country: []string{"BR"}, Organization: []string{"Outra"}, CommonName: "api-parceiros-x.sicredi.net", SerialNumber: "urn:cpfcnpj:12345678000195"})},
+		{"UpperCaseNome", csrPEM(t, rsaKey, upper)},
+		{"OtherCNPJ", csrPEM(t, rsaKey, mustSicrediSubject(t, "parceiro", "12345678000195"))},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.UploadCSR(ctx, dev, portal.UploadRequest{Documento: cnpj, Cooperativa: "0116", Conta: "999001", NomeArquivo: "REQ.csr", CSR: tc.csr})
+			var portalSays []string
+			if err != nil {
+				ee := wantKind(t, "upload", err, errs.EInvalid)
+				for _, v := range ee.Violations {
+					portalSays = append(portalSays, v.Reason)
+				}
+			}
+			r := certdoctor.Examine([]certdoctor.File{{Name: "REQ.csr", Data: tc.csr}}, certdoctor.Options{Documento: cnpj})
+			var doctorSays []string
+			for _, f := range r.Find(certdoctor.CodeCSRRefused) {
+				doctorSays = append(doctorSays, f.Message)
+			}
+			if got, want := strings.Join(doctorSays, "\n"), strings.Join(portalSays, "\n"); got != want {
+				t.Errorf("doctor:\n%s\nportal:\n%s", got, want)
+			}
+			if accepted := len(r.Find(certdoctor.CodeCSRAccepted)) == 1; accepted != (err == nil) {
+				t.Errorf("doctor accepts: %v; portal error: %v", accepted, err)
+			}
+			if tc.name != "Good" && len(portalSays) == 0 {
+				t.Error("the portal accepted a bad CSR")
+			}
+		})
+	}
+}
+
+func mustSicrediSubject(t *testing.T, nome, doc string) pkix.Name {
+	t.Helper()
+	n, err := certdoctor.SicrediSubject(nome, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
