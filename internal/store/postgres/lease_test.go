@@ -218,21 +218,17 @@ func TestWebhookDeadInstanceTakenOverWithinSeconds(t *testing.T) {
 }
 
 // TestWebhookSlowPOSTNotSentTwice: two live instances on one database; the
-// receiver takes longer than a lease (shorter than the attempt timeout) to
-// answer. The instance POSTing renews its lease, so the other never sends
-// the notification too.
+// receiver takes longer than two leases (less than the attempt timeout) to
+// answer. The instance POSTing a notification renews its lease, so the
+// other never sends it too. (The instances may split the three
+// notifications between them: different rows may be in flight at once.)
 func TestWebhookSlowPOSTNotSentTwice(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.MustSchema(t, pgtest.MustDSN(t))
 	a, b := MustOpen(t, dsn), MustOpen(t, dsn)
 	w := storetest.NewWebhookTLS(t)
 	const lease, slow = 2 * time.Second, 5 * time.Second
-	var inFlight, most atomic.Int32
 	rc := startLeaseReceiver(t, w, func(int, *http.Request) int {
-		k := inFlight.Add(1)
-		defer inFlight.Add(-1)
-		for m := most.Load(); k > m && !most.CompareAndSwap(m, k); m = most.Load() {
-		}
 		time.Sleep(slow)
 		return http.StatusOK
 	})
@@ -264,9 +260,6 @@ func TestWebhookSlowPOSTNotSentTwice(t *testing.T) {
 		if e2e := storetest.WebhookPix(i, "").EndToEndID; seen[e2e] != 1 {
 			t.Errorf("%s POSTed %d times, want once", e2e, seen[e2e])
 		}
-	}
-	if most.Load() != 1 {
-		t.Errorf("%d POSTs in flight at once, want 1", most.Load())
 	}
 	for _, id := range ids {
 		if got := mustNotification(t, a, id); got.Attempts != 1 {
