@@ -269,6 +269,55 @@ func (s *session) transition(ctx context.Context, claim string, at int64, ts []w
 	return s.fail(err, "record webhook transitions", "", "")
 }
 
+// Renew extends to until the lease of the rows ids still pending under
+// claim, in one conditional UPDATE per chunk, and returns their IDs; see
+// [webhook.Store.Renew]. The condition on claim fences it: a row another
+// Claim took since, or that was recorded or released, is not touched.
+func (s *session) Renew(ctx context.Context, claim string, ids []int64, until time.Time) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, s.fail(err, "renew webhook leases", "", "")
+	}
+	if claim == "" || len(ids) == 0 {
+		return nil, nil
+	}
+	var held []int64
+	err := s.write(ctx, func(s *session) error {
+		held = held[:0]
+		for rest := ids; len(rest) > 0; {
+			n := min(len(rest), maxTransitions)
+			args := make([]any, 0, n+2)
+			args = append(args, micros(until), claim)
+			for _, id := range rest[:n] {
+				args = append(args, id)
+			}
+			rest = rest[n:]
+			rows, err := s.w.QueryContext(s.ctx(ctx), s.q(`UPDATE webhook_notification SET claimed_until = ?
+				WHERE claim = ? AND status = 'pending' AND id IN (`+placeholders(n)+`) RETURNING id`), args...)
+			if err != nil {
+				return s.fail(err, "renew webhook leases", "", "")
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return s.fail(err, "renew webhook leases", "", "")
+				}
+				held = append(held, id)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return s.fail(err, "renew webhook leases", "", "")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return nilIfEmptyList(held), nil
+}
+
 // Release clears claim from the rows ids still pending under it; see
 // [webhook.Store.Release].
 func (s *session) Release(ctx context.Context, claim string, ids []int64) error {

@@ -35,7 +35,8 @@ const (
 	DefaultDeadline       = 24 * time.Hour
 	DefaultAttemptTimeout = 10 * time.Second
 	DefaultPoll           = time.Second
-	DefaultLease          = time.Minute
+	DefaultLease          = 6 * time.Second
+	DefaultRenewInterval  = 2 * time.Second
 )
 
 // UserAgent is the User-Agent of every webhook POST.
@@ -89,11 +90,21 @@ type Options struct {
 	// clock moved. [Dispatcher.Notify] and the dispatcher's own retries do
 	// not wait for it. Default 1 s.
 	Poll time.Duration
-	// Lease is how long a claim holds its rows. It must exceed
-	// AttemptTimeout: a batch whose lease would run out during its POST is
-	// handed back unsent. A row whose holder died waits this long before
-	// it is claimed again. Default 1 min.
+	// Lease is how long a claim, or its latest renewal, holds its rows:
+	// a row whose holder died is claimed again by another dispatcher at
+	// most Lease (plus that one's Poll) after the holder's last renewal.
+	// While a batch's POST is in flight its lease is renewed every
+	// RenewInterval, so the lease need not cover AttemptTimeout; it must
+	// exceed twice RenewInterval. Default 6 s.
 	Lease time.Duration
+	// RenewInterval is how often the lease of a batch in flight is
+	// renewed ([Store.Renew]); a failed renewal is retried four times as
+	// often. A POST whose lease could not be renewed is cut short when
+	// less than RenewInterval is left of the lease (the margin for clock
+	// skew between processes), and one whose rows another claim took is
+	// cut short at once, so that two live dispatchers never POST a row at
+	// the same time. Default 2 s, or Lease/3 when that is less.
+	RenewInterval time.Duration
 	// URLPolicy is checked again before each POST; a notification whose
 	// URL it refuses fails at once, without a POST.
 	URLPolicy URLPolicy
@@ -117,11 +128,12 @@ type Dispatcher struct {
 	workers int
 	batch   int
 	backoff Backoff
-	// deadline, timeout, poll and lease are the Options of those names.
-	deadline, timeout, poll, lease time.Duration
-	policy                         URLPolicy
-	name                           string
-	rand                           func() float64
+	// deadline, timeout, poll, lease and renew are the Options of those
+	// names (renew: RenewInterval).
+	deadline, timeout, poll, lease, renew time.Duration
+	policy                                URLPolicy
+	name                                  string
+	rand                                  func() float64
 
 	nudge   chan struct{} // Notify: claim now
 	resched chan struct{} // a retry was scheduled: recompute the wait
@@ -134,7 +146,7 @@ type Dispatcher struct {
 
 // New returns a dispatcher configured by opts. It returns an error if
 // opts.Store is nil, if neither or both of opts.Client and opts.TLSConfig
-// are set, or if opts.Lease does not exceed opts.AttemptTimeout.
+// are set, or if opts.Lease does not exceed twice opts.RenewInterval.
 func New(opts Options) (*Dispatcher, error) {
 	if opts.Store == nil {
 		return nil, errors.New("webhook: new dispatcher: no store")
@@ -159,8 +171,9 @@ func New(opts Options) (*Dispatcher, error) {
 		nudge:    make(chan struct{}, 1),
 		resched:  make(chan struct{}, 1),
 	}
-	if d.lease <= d.timeout {
-		return nil, fmt.Errorf("webhook: new dispatcher: lease %v must exceed the attempt timeout %v", d.lease, d.timeout)
+	d.renew = positive(opts.RenewInterval, min(DefaultRenewInterval, d.lease/3))
+	if d.renew <= 0 || d.lease <= 2*d.renew {
+		return nil, fmt.Errorf("webhook: new dispatcher: lease %v must exceed twice the renewal interval %v", d.lease, d.renew)
 	}
 	if d.clock == nil {
 		d.clock = clock.System
@@ -431,13 +444,33 @@ func (d *Dispatcher) group(rows []Notification) [][]Notification {
 }
 
 // deliver POSTs one batch and records the attempt, or hands the batch back
-// if it cannot be attempted under its lease or ctx ended.
+// if ctx ended. It first renews the batch's lease, dropping the rows another
+// claim took since (they waited for a worker past their lease), and keeps
+// renewing it until the attempt is recorded.
 func (d *Dispatcher) deliver(ctx context.Context, claim string, rows []Notification) {
-	start := d.clock.Now()
-	if until := rows[0].ClaimedUntil; !until.IsZero() && start.Add(d.timeout).After(until) {
-		d.release(ctx, claim, rows, "lease too short for an attempt")
+	now := d.clock.Now()
+	until := now.Add(d.lease)
+	held, err := d.renewLease(ctx, claim, rows, until)
+	if err != nil {
+		if ctx.Err() != nil {
+			d.release(ctx, claim, rows, "shutting down")
+			return
+		}
+		d.log.ErrorContext(ctx, "webhook: renewing the lease before a POST (the rows will be claimed again when the lease runs out)",
+			"notifications", ids(rows), "err", err)
 		return
 	}
+	if lost := len(rows) - len(held); lost > 0 {
+		d.log.DebugContext(ctx, "webhook: rows claimed by another dispatcher before their POST", "notifications", ids(rows), "lost", lost)
+		rows = held
+	}
+	if len(rows) == 0 {
+		return
+	}
+	lctx, stop := d.keepLease(ctx, claim, ids(rows), until)
+	defer stop()
+
+	start := d.clock.Now()
 	first := rows[0]
 	a := &Attempt{
 		NotificationIDs: ids(rows),
@@ -479,7 +512,7 @@ func (d *Dispatcher) deliver(ctx context.Context, claim string, rows []Notificat
 		a.NotificationIDs = ids(rows)
 	}
 
-	status, excerpt, latency, err := d.post(ctx, a.URL, body(rows))
+	status, excerpt, latency, err := d.post(lctx, a.URL, body(rows))
 	if err != nil && ctx.Err() != nil {
 		// Cut short by shutdown, not by the receiver: not an attempt.
 		d.release(ctx, claim, rows, "shutting down")
@@ -487,6 +520,11 @@ func (d *Dispatcher) deliver(ctx context.Context, claim string, rows []Notificat
 	}
 	a.StatusCode, a.Response, a.Latency = status, excerpt, latency
 	switch {
+	case err != nil && lctx.Err() != nil:
+		// Cut short because the lease was lost or about to be: recorded
+		// as a failed attempt (the receiver may have seen it), which
+		// Record applies only to the rows still under claim.
+		a.Error = "abandoned: " + context.Cause(lctx).Error()
 	case err != nil:
 		a.Error = describe(err, d.timeout)
 	case status < 200 || status > 299:
@@ -583,6 +621,93 @@ func (d *Dispatcher) finish(ctx context.Context, claim string, a *Attempt, rows 
 	}
 	if len(failed) > 0 {
 		d.log.ErrorContext(ctx, "webhook: notifications given up", "host", host, "chave", a.Chave, "notifications", failed)
+	}
+}
+
+// Errors that cut a POST short, as the attempt history shows them.
+var (
+	errLeaseLost     = errors.New("another dispatcher claimed the notifications")
+	errLeaseExpiring = errors.New("the lease could not be renewed in time")
+)
+
+// renewLease renews the lease of rows under claim until until, and returns
+// the rows still held.
+func (d *Dispatcher) renewLease(ctx context.Context, claim string, rows []Notification, until time.Time) ([]Notification, error) {
+	rctx, cancel := context.WithTimeout(ctx, d.renew)
+	defer cancel()
+	held, err := d.store.Renew(rctx, claim, ids(rows), until)
+	if err != nil {
+		return nil, err
+	}
+	if len(held) == len(rows) {
+		return rows, nil
+	}
+	out := rows[:0:0]
+	for _, n := range rows {
+		if slices.Contains(held, n.ID) {
+			n.ClaimedUntil = until
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// keepLease renews, every RenewInterval, the lease of the rows ids under
+// claim, which holds until until, while an attempt runs. It returns a
+// context for the attempt and a function that stops the renewals. The
+// context is cancelled, with errLeaseLost as its cause, as soon as a
+// renewal finds that another claim took one of the rows, and, with
+// errLeaseExpiring, when less than RenewInterval is left of a lease that
+// could not be renewed: the POST then stops before any other dispatcher
+// can claim the rows and POST them.
+func (d *Dispatcher) keepLease(ctx context.Context, claim string, ids []int64, until time.Time) (context.Context, func()) {
+	lctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		timer := time.NewTimer(d.renew)
+		defer timer.Stop()
+		wait := d.renew
+		for {
+			// The POST must be over RenewInterval before the lease ends.
+			left := until.Add(-d.renew).Sub(d.clock.Now())
+			if left <= 0 {
+				cancel(errLeaseExpiring)
+				return
+			}
+			timer.Reset(min(wait, left))
+			select {
+			case <-done:
+				return
+			case <-lctx.Done():
+				return
+			case <-timer.C:
+			}
+			now := d.clock.Now()
+			if !now.Before(until.Add(-d.renew)) {
+				continue // the cut is due: the loop's top makes it
+			}
+			rctx, rcancel := context.WithTimeout(lctx, until.Add(-d.renew).Sub(now))
+			held, err := d.store.Renew(rctx, claim, ids, now.Add(d.lease))
+			rcancel()
+			switch {
+			case err != nil:
+				if lctx.Err() == nil {
+					d.log.WarnContext(ctx, "webhook: renewing the lease of a POST in flight", "notifications", ids, "err", err)
+				}
+				wait = max(d.renew/4, time.Millisecond)
+			case len(held) < len(ids):
+				cancel(errLeaseLost)
+				return
+			default:
+				until, wait = now.Add(d.lease), d.renew
+			}
+		}
+	})
+	return lctx, func() {
+		close(done)
+		wg.Wait()
+		cancel(nil)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -26,7 +27,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	}{
 		{"NoStore", webhook.Options{Client: client}},
 		{"NoClientNorTLSConfig", webhook.Options{Store: s}},
-		{"LeaseNotOverAttemptTimeout", webhook.Options{Store: s, Client: client, Lease: 5 * time.Second, AttemptTimeout: 5 * time.Second}},
+		{"LeaseNotOverTwiceRenewInterval", webhook.Options{Store: s, Client: client, Lease: 4 * time.Second, RenewInterval: 2 * time.Second}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if _, err := webhook.New(c.opts); err == nil {
@@ -334,6 +335,13 @@ func (c *crashableStore) Record(ctx context.Context, claim string, a *webhook.At
 	return c.Store.Record(ctx, claim, a, next)
 }
 
+func (c *crashableStore) Renew(ctx context.Context, claim string, ids []int64, until time.Time) ([]int64, error) {
+	if c.dead.Load() {
+		return nil, errDead
+	}
+	return c.Store.Renew(ctx, claim, ids, until)
+}
+
 func (c *crashableStore) Release(ctx context.Context, claim string, ids []int64) error {
 	if c.dead.Load() {
 		return errDead
@@ -544,5 +552,129 @@ func TestRetargetRedirectsPendingRows(t *testing.T) {
 		if got := notification(t, s, n.ID); got.Status != webhook.StatusDelivered || len(atts) != 2 || atts[1].URL != "https://hooks.example/new/pix" {
 			t.Errorf("after Retarget: %s, attempts %+v; want delivered to the new URL", got.Status, atts)
 		}
+	})
+}
+
+// TestDeadDispatcherTakenOverWithinSeconds: with the default lease, a
+// dispatcher killed mid-POST (nothing recorded, renewed or handed back)
+// holds its row for one lease; another delivers it within Lease + Poll of
+// the last renewal, not a minute later.
+func TestDeadDispatcherTakenOverWithinSeconds(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		s := webhooktest.New()
+		n := enqueue(t, s, "chave-a", hookURL, e2e(1))
+		crashing := &crashableStore{Store: s}
+		stopA := start(t, newDispatcher(t, crashing, hang, webhook.Options{}))
+		synctest.Wait() // A has claimed and is waiting for an answer
+		time.Sleep(5 * time.Second)
+		synctest.Wait() // A renewed its lease meanwhile
+		if got := notification(t, s, n.ID); got.Claim == "" || got.ClaimedUntil.Before(time.Now().Add(time.Second)) {
+			t.Fatalf("A's row after 5 s: claim %q until %v; want still claimed, and renewed", got.Claim, got.ClaimedUntil)
+		}
+		lastRenewal := notification(t, s, n.ID).ClaimedUntil.Add(-webhook.DefaultLease)
+		crashing.dead.Store(true)
+		stopA()
+		died := time.Now()
+
+		rc := &receiver{}
+		start(t, newDispatcher(t, s, rc, webhook.Options{}))
+		for time.Since(died) < time.Minute && notification(t, s, n.ID).Status != webhook.StatusDelivered {
+			time.Sleep(100 * time.Millisecond)
+			synctest.Wait()
+		}
+		took := time.Since(died)
+		if got := notification(t, s, n.ID); got.Status != webhook.StatusDelivered {
+			t.Fatalf("status %s a minute after A died, want delivered", got.Status)
+		}
+		if took > 10*time.Second {
+			t.Errorf("delivered %v after A died, want within seconds", took)
+		}
+		if bound := webhook.DefaultLease + webhook.DefaultPoll; time.Since(lastRenewal) > bound+100*time.Millisecond {
+			t.Errorf("delivered %v after A's last renewal (%v after A died), want within Lease + Poll = %v", time.Since(lastRenewal), took, bound)
+		}
+		if got := rc.received()[n.EndToEndID]; got != 1 {
+			t.Errorf("B's receiver got the Pix %d times, want once", got)
+		}
+		t.Logf("A last renewed at -%v, died at 0; B delivered at +%v", died.Sub(lastRenewal), took)
+	})
+}
+
+// TestSlowPOSTKeepsItsLease: a POST that takes several leases, but less
+// than the attempt timeout, keeps its rows: its dispatcher renews the lease
+// while it is in flight, so the other dispatcher never sends them too.
+func TestSlowPOSTKeepsItsLease(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		s := webhooktest.New()
+		n := enqueue(t, s, "chave-a", hookURL, e2e(1))
+		const lease, slow = 3 * time.Second, 10 * time.Second // the POST outlasts three leases
+		opts := webhook.Options{Lease: lease, AttemptTimeout: slow + 5*time.Second, Poll: 100 * time.Millisecond}
+		var inFlight, most atomic.Int32
+		slowReceiver := &receiver{answer: func(int, *http.Request) int {
+			most.Store(max(most.Load(), inFlight.Add(1)))
+			defer inFlight.Add(-1)
+			time.Sleep(slow)
+			return http.StatusOK
+		}}
+		start(t, newDispatcher(t, s, slowReceiver, opts))
+		start(t, newDispatcher(t, s, slowReceiver, opts))
+		time.Sleep(slow + 10*time.Second)
+		synctest.Wait()
+		if got := len(slowReceiver.requests()); got != 1 || most.Load() != 1 {
+			t.Errorf("%d POSTs (at most %d at once), want 1", got, most.Load())
+		}
+		if got := notification(t, s, n.ID); got.Status != webhook.StatusDelivered || got.Attempts != 1 {
+			t.Errorf("status %s after %d attempts, want delivered by the one attempt", got.Status, got.Attempts)
+		}
+	})
+}
+
+// TestCutOffDispatcherStopsBeforeTakeover: a dispatcher alive but cut off
+// from the database cannot renew its lease, so it abandons its POST before
+// the lease runs out; the other dispatcher's POST starts only after that,
+// never alongside it.
+func TestCutOffDispatcherStopsBeforeTakeover(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		s := webhooktest.New()
+		n := enqueue(t, s, "chave-a", hookURL, e2e(1))
+		var mu sync.Mutex
+		var abandoned time.Time
+		var posts []time.Time
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			first := len(posts) == 0
+			posts = append(posts, time.Now())
+			mu.Unlock()
+			if first {
+				<-r.Context().Done() // A's POST hangs until A gives up
+				mu.Lock()
+				abandoned = time.Now()
+				mu.Unlock()
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		})
+		crashing := &crashableStore{Store: s}
+		start(t, newDispatcher(t, crashing, h, webhook.Options{}))
+		synctest.Wait()
+		crashing.dead.Store(true) // A lives on, cut off from the database
+		cut := time.Now()
+		start(t, newDispatcher(t, s, h, webhook.Options{}))
+		time.Sleep(15 * time.Second)
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(posts) != 2 || abandoned.IsZero() {
+			t.Fatalf("%d POSTs, A's abandoned at %v; want A's, abandoned, then B's", len(posts), abandoned)
+		}
+		if !abandoned.Before(posts[1]) {
+			t.Errorf("B's POST at +%v, A's still in flight until +%v: two at once", posts[1].Sub(cut), abandoned.Sub(cut))
+		}
+		if got := notification(t, s, n.ID); got.Status != webhook.StatusDelivered {
+			t.Errorf("status %s, want delivered by B", got.Status)
+		}
+		t.Logf("cut off at 0; A abandoned its POST at +%v; B POSTed at +%v", abandoned.Sub(cut), posts[1].Sub(cut))
 	})
 }

@@ -24,13 +24,20 @@
 // POSTs them, and records each attempt together with the rows' new state in
 // one transaction ([Store.Record]): delivered, rescheduled with exponential
 // backoff and jitter, or failed once the deadline (24 hours by default) has
-// passed. A dispatcher that dies mid-flight loses nothing: its lease runs
-// out and a dispatcher (this process after a restart, or another one sharing
-// a PostgreSQL database) claims the rows again.
+// passed. Leases are short ([Options.Lease], 6 s by default) and renewed
+// every [Options.RenewInterval] (2 s) while a POST is in flight
+// ([Store.Renew]), so a slow receiver keeps its rows with their dispatcher,
+// while a dispatcher that dies mid-flight loses nothing and delays nothing
+// for long: its lease runs out within seconds and a dispatcher (this process
+// after a restart, or another one sharing a PostgreSQL database) claims the
+// rows again. A dispatcher that cannot renew a lease (cut off from the
+// database) abandons its POST before the lease runs out, and one whose rows
+// another claim took abandons it at once, so two live dispatchers never
+// POST a notification at the same time.
 //
 // Delivery is therefore at least once, never exactly once: a POST whose
-// answer was lost, or a lease that ran out while its POST was still in
-// flight, is sent again. Receivers deduplicate by endToEndId (and, for
+// answer was lost, or that was abandoned with its lease (the receiver may
+// have read it), is sent again. Receivers deduplicate by endToEndId (and, for
 // refunds, by the devolução's id and status). There is no order between
 // POSTs: two batches of one chave may be in flight at once.
 //

@@ -96,9 +96,9 @@ type AttemptFilter struct {
 //     skip each other's rows rather than wait for them or double-claim);
 //     on SQLite, the same UPDATE ... WHERE id IN (SELECT ... LIMIT n)
 //     RETURNING, which the single writer makes atomic.
-//   - Claims are fenced by their token. [Store.Record] and [Store.Release]
-//     change a row only while it is pending and still holds the caller's
-//     claim token, so a dispatcher whose lease ran out and was taken over
+//   - Claims are fenced by their token. [Store.Record], [Store.Renew] and
+//     [Store.Release] change a row only while it is pending and still holds
+//     the caller's claim token, so a dispatcher whose lease ran out and was taken over
 //     can never overwrite the new holder's state or undo a delivery. A
 //     lease that ran out but was not taken over is still the holder's.
 //   - Atomic outcomes. Record writes the attempt and every row's new state
@@ -145,6 +145,16 @@ type Store interface {
 	// no row (next is then ignored: the attempt is history only). The
 	// attempt is linked to a.NotificationIDs, in order.
 	Record(ctx context.Context, claim string, a *Attempt, next []Transition) error
+
+	// Renew extends to until the lease of the rows ids that are pending and
+	// still hold claim, and returns their IDs (in any order; none is an
+	// empty slice), leaving every other row unchanged. A row whose lease ran
+	// out but that no other Claim took is still claim's and is renewed; a
+	// row claimed since by another token, released, recorded or final is
+	// not. The dispatcher calls it while a POST is in flight (a heartbeat),
+	// so that its leases can be short: a dead holder's rows are claimable
+	// again soon, a live holder's never. A claim of "" matches no row.
+	Renew(ctx context.Context, claim string, ids []int64, until time.Time) ([]int64, error)
 
 	// Release clears the claim of the rows ids that are pending and still
 	// hold claim, leaving everything else as it was (Attempts and

@@ -132,6 +132,23 @@ func (s *Store) Record(ctx context.Context, claim string, a *webhook.Attempt, ne
 	return nil
 }
 
+// Renew implements [webhook.Store].
+func (s *Store) Renew(ctx context.Context, claim string, ids []int64, until time.Time) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var held []int64
+	for _, id := range ids {
+		if r := s.row(id); r != nil && r.Status == webhook.StatusPending && r.Claim == claim && claim != "" {
+			r.ClaimedUntil = until
+			held = append(held, id)
+		}
+	}
+	return held, nil
+}
+
 // Release implements [webhook.Store].
 func (s *Store) Release(ctx context.Context, claim string, ids []int64) error {
 	if err := ctx.Err(); err != nil {

@@ -46,6 +46,7 @@ var suite = []struct {
 	{"Record/RescheduleWithMatchingClaim", testRecordReschedule},
 	{"Record/DeliveredAndFailedAreFinal", testRecordFinal},
 	{"Record/StaleClaimStoresAttemptOnly", testRecordStaleClaim},
+	{"Renew/ExtendsOnlyOwnClaimAndStaleOwnerIsFenced", testRenew},
 	{"Release/HandsBackOnlyOwnClaim", testRelease},
 	{"Retarget/PendingRowsOfChaveOnly", testRetarget},
 	{"Notifications/FiltersOrderAndPaging", testNotificationsList},
@@ -377,6 +378,84 @@ func testRecordStaleClaim(t *testing.T, s Backend) {
 	}
 }
 
+func mustRenew(t *testing.T, s Backend, claim string, ids []int64, until time.Time) []int64 {
+	t.Helper()
+	held, err := s.Renew(t.Context(), claim, ids, until)
+	if err != nil {
+		t.Fatalf("Renew(%s): %v", claim, err)
+	}
+	slices.Sort(held)
+	return held
+}
+
+// testRenew: a holder's renewal extends its own rows only (not another
+// claim's, not final ones), keeps a lapsed lease nobody took, and a stale
+// holder whose rows were claimed again can neither renew nor complete them.
+func testRenew(t *testing.T, s Backend) {
+	n1 := mustEnqueue(t, s, NewRow("1", "k", "https://a.example", "E1", t0))
+	n2 := mustEnqueue(t, s, NewRow("1", "k", "https://a.example", "E2", t0))
+	n3 := mustEnqueue(t, s, NewRow("1", "k", "https://a.example", "E3", t0))
+	const lease = 5 * time.Second
+	if got := mustClaim(t, s, "a", t0, lease, 2); !slices.Equal(notificationIDs(got), []int64{n1.ID, n2.ID}) {
+		t.Fatalf("claim a: got %v, want [%d %d]", notificationIDs(got), n1.ID, n2.ID)
+	}
+	if got := mustClaim(t, s, "b", t0, lease, 5); !slices.Equal(notificationIDs(got), []int64{n3.ID}) {
+		t.Fatalf("claim b: got %v, want [%d]", notificationIDs(got), n3.ID)
+	}
+
+	// a renews everything it names: only its own two rows are extended.
+	all := []int64{n1.ID, n2.ID, n3.ID, n3.ID + 100}
+	until := t0.Add(3 * time.Second).Add(lease)
+	if held := mustRenew(t, s, "a", all, until); !slices.Equal(held, []int64{n1.ID, n2.ID}) {
+		t.Errorf("Renew(a, %v): held %v, want [%d %d]", all, held, n1.ID, n2.ID)
+	}
+	for _, id := range []int64{n1.ID, n2.ID} {
+		if got := mustGet(t, s, id); got.Claim != "a" || !got.ClaimedUntil.Equal(until) {
+			t.Errorf("row %d after a's renewal: claim %q until %v, want a until %v", id, got.Claim, got.ClaimedUntil, until)
+		}
+	}
+	if got := mustGet(t, s, n3.ID); got.Claim != "b" || !got.ClaimedUntil.Equal(t0.Add(lease)) {
+		t.Errorf("b's row after a's renewal: claim %q until %v, want b until %v (untouched)", got.Claim, got.ClaimedUntil, t0.Add(lease))
+	}
+	if held := mustRenew(t, s, "", all, until); len(held) != 0 {
+		t.Errorf("Renew with claim \"\": held %v, want none", held)
+	}
+	// The renewed lease holds past the original one.
+	if got := mustClaim(t, s, "c", t0.Add(lease), lease, 5); !slices.Equal(notificationIDs(got), []int64{n3.ID}) {
+		t.Fatalf("claim when b's lease ran out: got %v, want only [%d] (a renewed)", notificationIDs(got), n3.ID)
+	}
+
+	// b's lease ran out and c took the row: b is a stale holder now.
+	if held := mustRenew(t, s, "b", []int64{n3.ID}, t0.Add(time.Hour)); len(held) != 0 {
+		t.Errorf("Renew by the stale holder b: held %v, want none", held)
+	}
+	mustRecord(t, s, "b", &webhook.Attempt{NotificationIDs: []int64{n3.ID}, Documento: "1", Chave: "k", At: t0.Add(lease), StatusCode: 200},
+		webhook.Transition{ID: n3.ID, Status: webhook.StatusDelivered})
+	if got := mustGet(t, s, n3.ID); got.Claim != "c" || !got.ClaimedUntil.Equal(t0.Add(2*lease)) || got.Status != webhook.StatusPending || got.Attempts != 0 {
+		t.Errorf("row %d after the stale holder's Renew and Record: claim %q until %v, %s, %d attempts; want c's, until %v, pending, 0 attempts",
+			n3.ID, got.Claim, got.ClaimedUntil, got.Status, got.Attempts, t0.Add(2*lease))
+	}
+
+	// A lease that ran out but that nobody took is still its holder's.
+	late := t0.Add(time.Hour)
+	if held := mustRenew(t, s, "a", []int64{n1.ID, n2.ID}, late.Add(lease)); !slices.Equal(held, []int64{n1.ID, n2.ID}) {
+		t.Errorf("Renew(a) of a lapsed lease nobody took: held %v, want [%d %d]", held, n1.ID, n2.ID)
+	}
+	if got := mustClaim(t, s, "d", late, lease, 5); !slices.Equal(notificationIDs(got), []int64{n3.ID}) {
+		t.Errorf("claim after a renewed its lapsed lease: got %v, want only [%d] (c's lapsed lease, which c did not renew)", notificationIDs(got), n3.ID)
+	}
+
+	// Recorded rows are no longer anyone's to renew.
+	mustRecord(t, s, "a", &webhook.Attempt{NotificationIDs: []int64{n1.ID}, Documento: "1", Chave: "k", At: late, StatusCode: 200},
+		webhook.Transition{ID: n1.ID, Status: webhook.StatusDelivered})
+	if held := mustRenew(t, s, "a", []int64{n1.ID, n2.ID}, late.Add(2*lease)); !slices.Equal(held, []int64{n2.ID}) {
+		t.Errorf("Renew(a) after recording row %d: held %v, want [%d]", n1.ID, held, n2.ID)
+	}
+	if got := mustGet(t, s, n1.ID); got.Status != webhook.StatusDelivered || got.Claim != "" || !got.ClaimedUntil.IsZero() {
+		t.Errorf("delivered row after a renewal: status %s claim %q until %v; want delivered, unclaimed", got.Status, got.Claim, got.ClaimedUntil)
+	}
+}
+
 func testRelease(t *testing.T, s Backend) {
 	n1 := mustEnqueue(t, s, NewRow("1", "k", "https://a.example", "E1", t0))
 	n2 := mustEnqueue(t, s, NewRow("1", "k", "https://a.example", "E2", t0))
@@ -563,6 +642,8 @@ func testCancelled(t *testing.T, s Backend) {
 	check("Claim", err)
 	check("Record", s.Record(ctx, "a", &webhook.Attempt{At: t0}, nil))
 	check("Release", s.Release(ctx, "a", []int64{1}))
+	_, err = s.Renew(ctx, "a", []int64{1}, t0.Add(time.Minute))
+	check("Renew", err)
 	_, _, err = s.Notifications(ctx, webhook.NotificationFilter{Limit: 1})
 	check("Notifications", err)
 	_, _, err = s.Attempts(ctx, webhook.AttemptFilter{Limit: 1})
