@@ -53,7 +53,7 @@ func (m *Main) printQuickstart(a *app.App) {
 Get a certificate-bound token:
   curl --cacert %s --cert %s --key %s \
     -u '%s:%s' \
-    -d grant_type=client_credentials -d scope=cob.read+cob.write \
+    -d grant_type=client_credentials -d scope=cob.read+cob.write+pix.read+webhook.read+webhook.write \
     %s/oauth/token
 
 Stop with Ctrl-C; start again with the same command to keep the data (--reset starts over).
