@@ -46,14 +46,14 @@ func (m *Main) printQuickstart(a *app.App) {
 	dir := a.Config.DataDir
 	fmt.Fprintf(m.Stdout, `brasa sandbox %s
   API (mTLS)    %s
-  web           %s
+  web           %s   (open it in a browser: what runs where, the portal)
   data          %s
   sandbox.json  %s/sandbox.json
 
-Get a certificate-bound token (seed 000 §8):
+Get a certificate-bound token:
   curl --cacert %s --cert %s --key %s \
     -u '%s:%s' \
-    -d grant_type=client_credentials -d scope=cob.read+cob.write \
+    -d grant_type=client_credentials -d scope=cob.read+cob.write+pix.read+webhook.read+webhook.write \
     %s/oauth/token
 
 Stop with Ctrl-C; start again with the same command to keep the data (--reset starts over).

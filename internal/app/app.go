@@ -283,7 +283,8 @@ func New(ctx context.Context, cfg *config.Config, opts Options) (_ *App, err err
 	if err := a.setupPortal(cfg, webMux); err != nil {
 		return nil, err
 	}
-	pscSrv.RegisterWeb(webMux) // PSC QR and holder approval pages, CA certificate and CRL
+	pscSrv.RegisterWeb(webMux)                // PSC QR and holder approval pages, CA certificate and CRL
+	webMux.Handle("GET /{$}", a.landing(cfg)) // the address brasa prints: what runs where
 	webMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 
 	clientCAs := a.CA.Pool()

@@ -88,11 +88,14 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{d: d, pages: map[string]*template.Template{}, loc: loc}
 	funcs := template.FuncMap{
+		// fmtTime shows a time in Brasília, labelled as such: the
+		// certificates, credentials and chamados a developer sees sit
+		// next to UTC timestamps elsewhere (the API, the files).
 		"fmtTime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(s.loc).Format("2006-01-02 15:04:05")
+			return t.In(s.loc).Format("2006-01-02 15:04:05") + " (horário de Brasília)"
 		},
 		"join": strings.Join,
 	}
