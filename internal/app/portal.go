@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/brasa-dev/brasa/internal/config"
 	"github.com/brasa-dev/brasa/internal/portal"
@@ -16,7 +17,7 @@ import (
 func (a *App) setupPortal(cfg *config.Config, webMux *http.ServeMux) error {
 	a.Portal = portal.New(portal.Deps{
 		Store: a.Store, CA: a.CA, Sealer: a.Sealer, Hasher: a.Hasher, Clock: a.Clock,
-		AutoApprove: cfg.Mode == config.ModeSandbox,
+		AutoApprove: cfg.Mode == config.ModeSandbox, SigningDelay: signingDelay(cfg),
 	})
 	srv, err := portalweb.New(portalweb.Deps{
 		Log: a.Log, Portal: a.Portal, APIURL: cfg.APIURL,
@@ -40,4 +41,13 @@ func (a *App) setupPortal(cfg *config.Config, webMux *http.ServeMux) error {
 		a.Portal.RunWorker(ctx, a.Log)
 	}()
 	return nil
+}
+
+// signingDelay maps csr_signing_delay to portal.Deps.SigningDelay, where 0
+// means the default and a negative value none.
+func signingDelay(cfg *config.Config) time.Duration {
+	if d := time.Duration(cfg.CSRSigningDelay); d > 0 {
+		return d
+	}
+	return -1
 }

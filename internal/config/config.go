@@ -97,6 +97,10 @@ type Config struct {
 	// RefundDelay is how long a devolução stays EM_PROCESSAMENTO before it
 	// is settled (default 2s; "0s" settles at once).
 	RefundDelay Duration `json:"refund_delay"`
+	// CSRSigningDelay is how long a CSR registered in the portal stays
+	// EM_PROCESSAMENTO before the CA signs it (default 2s; "0s" signs at
+	// the worker's next pass).
+	CSRSigningDelay Duration `json:"csr_signing_delay"`
 
 	LogLevel  string `json:"log_level"`  // debug, info, warn, error
 	LogFormat string `json:"log_format"` // json or text
@@ -142,6 +146,7 @@ func Defaults(mode Mode) Config {
 		RateLimit:       500,
 		WebhookDeadline: Duration(24 * time.Hour),
 		RefundDelay:     Duration(2 * time.Second),
+		CSRSigningDelay: Duration(2 * time.Second),
 		LogLevel:        "info",
 		LogFormat:       "json",
 	}
@@ -308,6 +313,7 @@ func (c *Config) loadEnv(getenv func(string) string) {
 	}
 	envDuration(&c.WebhookDeadline, "BRASA_WEBHOOK_DEADLINE")
 	envDuration(&c.RefundDelay, "BRASA_REFUND_DELAY")
+	envDuration(&c.CSRSigningDelay, "BRASA_CSR_SIGNING_DELAY")
 	if v := getenv("BRASA_TLS_HOSTS"); v != "" {
 		c.TLSHosts = strings.Split(v, ",")
 	}
@@ -435,6 +441,9 @@ func (c *Config) Validate() error {
 	}
 	if d := time.Duration(c.RefundDelay); d < 0 || d > 24*time.Hour {
 		add("refund_delay must be between 0s and 24h")
+	}
+	if d := time.Duration(c.CSRSigningDelay); d < 0 || d > 24*time.Hour {
+		add("csr_signing_delay must be between 0s and 24h")
 	}
 	for _, f := range c.WebhookCAFiles {
 		if _, err := os.Stat(f); err != nil {

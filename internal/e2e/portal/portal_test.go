@@ -31,9 +31,13 @@ import (
 const portalCNPJ = "11222333000181"
 
 // portalBrowser boots brasa and a headless Chromium that trusts brasa's CA.
+//
+// CSRs wait 6 s before the CA signs them (2 s by default), so that a page
+// the browser shows right after registering one still finds it
+// EM_PROCESSAMENTO on a loaded machine.
 func portalBrowser(t *testing.T) (*apptest.Harness, *browsertest.Browser, string) {
 	t.Helper()
-	h := apptest.Boot(t, apptest.Options{})
+	h := apptest.Boot(t, apptest.Options{Configure: func(c *config.Config) { c.CSRSigningDelay = config.Duration(6 * time.Second) }})
 	b := browsertest.New(t, browsertest.Options{Trust: []*x509.Certificate{h.App.CA.Intermediate, h.App.CA.Root}})
 	return h, b, strings.TrimSuffix(h.Sandbox.WebURL, "/") + "/portal/"
 }

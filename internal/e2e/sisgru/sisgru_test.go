@@ -302,8 +302,8 @@ process.stdout.write(jwt);`
 }
 
 // TestSISGRUGRUPaidByPix: a charge carrying a GRU reference in
-// infoAdicionais is paid through the Pix engine, and within a second SISGRU
-// serves its pagamento (tipoPagamento PX, situação CO, numeroTransacaoPSP =
+// infoAdicionais is paid through the Pix engine, and SISGRU's first query
+// after the payment serves its pagamento (tipoPagamento PX, situação CO, numeroTransacaoPSP =
 // endToEndId, ispb of the payer) and its GRU (origemGRU 7).
 func TestSISGRUGRUPaidByPix(t *testing.T) {
 	t.Parallel()
@@ -319,7 +319,6 @@ func TestSISGRUGRUPaidByPix(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := apptest.PayCode(t, h, cob.PixCopiaECola)
-	paidAt := time.Now()
 	authz := basicAuth(sb.SIAFIUser, sb.SIAFIPassword)
 	cl := h.Client(nil)
 	var pag struct {
@@ -339,9 +338,9 @@ func TestSISGRUGRUPaidByPix(t *testing.T) {
 	if err := xml.Unmarshal(body, &pag); resp.StatusCode != 200 || err != nil || len(pag.Pagamento) != 1 {
 		t.Fatalf("pagamentos: %d %v %s", resp.StatusCode, err, body)
 	}
-	if time.Since(paidAt) > time.Second {
-		t.Errorf("the pagamento took %v to appear, want < 1 s", time.Since(paidAt))
-	}
+	// The first query after the payment finds it (no retry): the pagamento
+	// is written in the settlement's own transaction. No wall-clock bound:
+	// a loaded machine makes any such bound flaky.
 	pg := pag.Pagamento[0]
 	if pg.UG != ug || pg.TipoPagamento != "PX" || pg.Situacao != "CO" || pg.ValorTotal != "37.90" || pg.ISPB != p.EndToEndID[1:9] ||
 		pg.CodigoContribuinte != "12345678909" || pg.NumeroReferencia != "2026001" {
