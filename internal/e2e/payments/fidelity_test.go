@@ -2,10 +2,20 @@ package payments_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/x509/pkix"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/brasa-dev/brasa/internal/app"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/internal/config"
+	"github.com/brasa-dev/brasa/internal/oauth"
+	"github.com/brasa-dev/brasa/internal/pix"
+	"github.com/brasa-dev/brasa/internal/pki"
 	"github.com/brasa-dev/brasa/pixapi"
 )
 
@@ -84,6 +94,82 @@ func TestFidelitySaqueTrocoPrestadorISPB(t *testing.T) {
 			t.Errorf("troco naming the configured ispb: %v", err)
 		}
 	})
+}
+
+// TestFidelityWebhookPort443: in `serve`, a webhook URL must use port 443
+// (seed 000 §10: the receiver implements TLS "na porta 443"); any other is
+// the usual 400 WebhookOperacaoInvalida, its violation on webhookUrl naming
+// the rule. The sandbox keeps any port (TestWebhook and the other e2e
+// tests register receivers on random ports).
+func TestFidelityWebhookPort443(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a := bootServe(t)
+	const doc, chave = "11222333000181", "recebimentos@loja.example"
+	if err := a.Store.CreateRecebedor(ctx, &pix.Recebedor{Documento: doc, Nome: "Loja", Cidade: "PORTO ALEGRE", UF: "RS", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.CreateChave(ctx, &pix.Chave{Chave: chave, Tipo: pix.ChaveEmail, Documento: doc, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	clientKey, _ := pki.GenerateKey(rand.Reader, pki.ECDSAP256)
+	cert, err := a.CA.IssueClient(pki.ClientRequest{Subject: pkix.Name{CommonName: "integrador"}, PublicKey: clientKey.Public()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := oauth.NewSecret()
+	if err := a.Store.CreateCredential(ctx, &oauth.Credential{ClientID: "prod-client", SecretHash: a.Hasher.Hash(secret), Kind: oauth.KindPix,
+		Owner: doc, Scopes: []string{"webhook.read", "webhook.write"}, Thumbprints: []string{pki.Thumbprint(cert)}, Status: oauth.CredentialActive, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := pixapi.New("https://"+a.APIAddr().String(), pixapi.WithRootCAs(a.CA.Pool()),
+		pixapi.WithCertificate(apptest.TLSCert(cert, clientKey, a.CA)), pixapi.WithCredentials("prod-client", secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, u := range []string{"https://hooks.loja.example:8443/pix-sicredi", "https://hooks.loja.example:80/cb", "https://203.0.113.7:4443/cb"} {
+		err := c.PutWebhook(ctx, chave, u)
+		p := apptest.ProblemOf(t, err)
+		if p.Status != 400 || p.Tipo() != "WebhookOperacaoInvalida" || !apptest.HasViolation(p, "webhookUrl") ||
+			len(p.Violacoes) != 1 || !strings.Contains(p.Violacoes[0].Razao, "porta 443") {
+			t.Errorf("PUT webhook %s: %+v, want 400 WebhookOperacaoInvalida naming porta 443", u, p)
+		}
+	}
+	for _, u := range []string{"https://hooks.loja.example/pix-sicredi", "https://hooks.loja.example:443/pix-sicredi"} {
+		if err := c.PutWebhook(ctx, chave, u); err != nil {
+			t.Errorf("PUT webhook %s: %v", u, err)
+		}
+	}
+}
+
+// bootServe starts `brasa serve` on SQLite in a temporary directory and
+// stops it when the test ends.
+func bootServe(t *testing.T) *app.App {
+	t.Helper()
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "master.key")
+	key, _ := pki.GenerateMasterKey(rand.Reader)
+	if err := pki.WriteMasterKey(keyFile, key); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.ModeServe, []string{"--db", filepath.Join(dir, "brasa.db"), "--master-key-file", keyFile,
+		"--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	return a
 }
 
 // cobPrestador returns the prestadorDoServicoDeSaque of a charge's retirada.
