@@ -57,7 +57,7 @@ func (a *App) setupWebhooks(ctx context.Context, cfg *config.Config) error {
 		roots.AddCert(a.CA.Root)
 	}
 	sandboxMode := cfg.Mode == config.ModeSandbox
-	policy := webhook.URLPolicy{AllowLoopback: sandboxMode, AllowPrivate: sandboxMode || cfg.WebhookAllowPrivate}
+	policy := webhook.URLPolicy{AllowLoopback: sandboxMode, AllowAnyPort: sandboxMode, AllowPrivate: sandboxMode || cfg.WebhookAllowPrivate}
 	a.Webhooks, err = webhook.New(webhook.Options{
 		Store:     a.Store,
 		TLSConfig: pki.ClientTLSConfig(&cert, roots),

@@ -15,11 +15,19 @@ type Claims struct {
 	Subject  string `json:"sub"`
 	ClientID string `json:"client_id"`
 	Scope    string `json:"scope"` // space-separated (RFC 9068 §2.2.3)
-	IssuedAt int64  `json:"iat"`
-	Expiry   int64  `json:"exp"`
-	JTI      string `json:"jti"`
-	Cnf      *Cnf   `json:"cnf,omitempty"`
+	// Authorities are Spring Security's granted authorities, which
+	// Sicredi's tokens carry as ["ROLE_CLIENT"] (seed 000 §8); informative
+	// only: brasa authorizes by Scope.
+	Authorities []string `json:"authorities,omitempty"`
+	IssuedAt    int64    `json:"iat"`
+	Expiry      int64    `json:"exp"`
+	JTI         string   `json:"jti"`
+	Cnf         *Cnf     `json:"cnf,omitempty"`
 }
+
+// RoleClient is the one authority of a Pix client_credentials token, as
+// Sicredi's example token shows it (seed 000 §8).
+const RoleClient = "ROLE_CLIENT"
 
 // Cnf is the confirmation claim binding a token to a certificate (RFC 8705
 // §3.1).

@@ -154,14 +154,15 @@ func (s *Service) ClientCredentials(ctx context.Context, req TokenRequest) (*Tok
 	now := s.clock.Now()
 	scope := strings.Join(granted, " ")
 	c := &Claims{
-		Issuer:   s.Issuer,
-		Subject:  cred.ClientID,
-		ClientID: cred.ClientID,
-		Scope:    scope,
-		IssuedAt: now.Unix(),
-		Expiry:   now.Add(s.TTL).Unix(),
-		JTI:      newJTI(),
-		Cnf:      &Cnf{X5tS256: req.Thumbprint},
+		Issuer:      s.Issuer,
+		Subject:     cred.ClientID,
+		ClientID:    cred.ClientID,
+		Scope:       scope,
+		Authorities: []string{RoleClient},
+		IssuedAt:    now.Unix(),
+		Expiry:      now.Add(s.TTL).Unix(),
+		JTI:         newJTI(),
+		Cnf:         &Cnf{X5tS256: req.Thumbprint},
 	}
 	tok, err := s.signer.Sign(c)
 	if err != nil {

@@ -41,8 +41,9 @@ type Service struct {
 	// WebURL is the https base URL of the payload host (locations).
 	WebURL string
 
-	// ISPB is the PSP's own ISPB, which rtrIds carry ([ISPBSicredi] when
-	// empty).
+	// ISPB is the PSP's own ISPB ([ISPBSicredi] when empty): rtrIds carry
+	// it, and a Pix Saque or Troco must name it as
+	// prestadorDoServicoDeSaque (seed 000 §11).
 	ISPB string
 	// DevolucaoDelay is how long a devolução stays EM_PROCESSAMENTO before
 	// [Service.ProcessDevolucoes] settles it ([DefaultDevolucaoDelay] from
@@ -389,16 +390,19 @@ func (s *Service) checkValor(v *violations, val *pixapi.CobValor, prop string) {
 		if err == nil && orig != 0 {
 			v.add(prop+".original", "Em um Pix Saque, "+prop+".original deve ser 0.00.")
 		}
-		checkRetirada(v, ret.Saque, prop+".retirada.saque", true)
+		checkRetirada(v, ret.Saque, prop+".retirada.saque", true, s.ispb())
 	default:
 		if err == nil && orig == 0 {
 			v.add(prop+".original", "Em um Pix Troco, "+prop+".original deve ser maior que zero.")
 		}
-		checkRetirada(v, ret.Troco, prop+".retirada.troco", false)
+		checkRetirada(v, ret.Troco, prop+".retirada.troco", false, s.ispb())
 	}
 }
 
-func checkRetirada(v *violations, r *pixapi.ValorRetirada, prop string, saque bool) {
+// checkRetirada applies the rules of a saque (saque true) or troco r. Its
+// prestadorDoServicoDeSaque must be ispb, the PSP's own: Sicredi asks for
+// its ISPB there, always (seed 000 §11).
+func checkRetirada(v *violations, r *pixapi.ValorRetirada, prop string, saque bool, ispb string) {
 	if x, err := ParseValor(r.Valor); err != nil || x == 0 {
 		v.add(prop+".valor", "O campo "+prop+".valor não respeita o schema ou é zero.")
 	}
@@ -414,8 +418,11 @@ func checkRetirada(v *violations, r *pixapi.ValorRetirada, prop string, saque bo
 	default:
 		v.add(prop+".modalidadeAgente", "O campo "+prop+".modalidadeAgente deve ser AGTEC, AGTOT ou AGPSS.")
 	}
-	if len(r.PrestadorDoServicoDeSaque) != 8 || strings.Trim(r.PrestadorDoServicoDeSaque, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		v.add(prop+".prestadorDoServicoDeSaque", "O campo "+prop+".prestadorDoServicoDeSaque deve ser um ISPB de 8 caracteres.")
+	switch p := r.PrestadorDoServicoDeSaque; {
+	case len(p) != 8 || strings.Trim(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "":
+		v.add(prop+".prestadorDoServicoDeSaque", "O campo "+prop+".prestadorDoServicoDeSaque deve ser um ISPB de 8 caracteres ("+ispb+", o ISPB deste PSP).")
+	case p != ispb:
+		v.add(prop+".prestadorDoServicoDeSaque", "O campo "+prop+".prestadorDoServicoDeSaque deve ser "+ispb+", o ISPB deste PSP, prestador do serviço de saque (recebido: "+p+").")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -782,6 +783,14 @@ func ids(rows []Notification) []int64 {
 func describe(err error, timeout time.Duration) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "no answer within " + timeout.String()
+	}
+	// A certificate that does not name the URL's host (seed 000 §10: the
+	// receiver's certificate must carry its domain name) says so plainly;
+	// crypto/tls's text alone reads like a generic TLS failure.
+	var he x509.HostnameError
+	if errors.As(err, &he) {
+		return clip([]byte("receiver's certificate does not name the webhook URL's host " + he.Host +
+			" (the certificate's subjectAltName must carry it): " + he.Error()))
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

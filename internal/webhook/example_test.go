@@ -35,7 +35,7 @@ func ExampleNew() {
 	d, err := webhook.New(webhook.Options{
 		Store:     store,
 		TLSConfig: pki.ClientTLSConfig(&webhookCert, roots),
-		URLPolicy: webhook.URLPolicy{AllowLoopback: sandbox},
+		URLPolicy: webhook.URLPolicy{AllowLoopback: sandbox, AllowAnyPort: sandbox},
 		Log:       slog.Default(),
 	})
 	if err != nil {

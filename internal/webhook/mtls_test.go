@@ -87,7 +87,7 @@ func runReal(t *testing.T, s webhook.Store, cfg *tls.Config) *webhook.Dispatcher
 		Log:       testLogger(t),
 		Poll:      20 * time.Millisecond,
 		Backoff:   webhook.Backoff{Base: 20 * time.Millisecond, Max: 100 * time.Millisecond},
-		URLPolicy: webhook.URLPolicy{AllowLoopback: true},
+		URLPolicy: webhook.URLPolicy{AllowLoopback: true, AllowAnyPort: true},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -257,5 +257,46 @@ func TestMutualTLSRecoversWhenTrusted(t *testing.T) {
 	eventually(t, "delivery", func() bool { return notification(t, s, n.ID).Status == webhook.StatusDelivered })
 	if got := rc.received(); got[e2e(1)] != 1 {
 		t.Errorf("received %v, want %s once", got, e2e(1))
+	}
+}
+
+// TestFidelityWebhookCertificateName: seed 000 §10 asks the receiver's
+// certificate to carry the server's domain name. brasa checks the server
+// certificate's names against the webhook URL's host (crypto/tls; the
+// subjectAltName, as Go has ignored the CN since 1.15) and records an
+// attempt error that says so plainly, without the URL's query; the
+// notification stays pending (the integrator may fix the certificate) and
+// the receiver's handler never runs.
+func TestFidelityWebhookCertificateName(t *testing.T) {
+	t.Parallel()
+	f := newTLSFixture(t)
+	// A certificate for receiver.example (and the address the test server
+	// listens on), reached as localhost.
+	elsewhere, err := f.ca.IssueServer([]string{"receiver.example", "127.0.0.1"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served atomic.Int32
+	srv := startReceiver(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served.Add(1) }), elsewhere, f.ca.Pool())
+	s := webhooktest.New()
+	n := enqueue(t, s, "chave-a", strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)+"/hook?token=s3cret", e2e(1))
+	runReal(t, s, pki.ClientTLSConfig(&f.client, f.ca.Pool()))
+	eventually(t, "2 attempts", func() bool { return len(attempts(t, s, n.ID)) >= 2 })
+
+	want := "receiver's certificate does not name the webhook URL's host localhost (the certificate's subjectAltName must carry it): " +
+		"x509: certificate is valid for receiver.example, not localhost"
+	for i, a := range attempts(t, s, n.ID) {
+		if a.StatusCode != 0 || a.Error != want {
+			t.Errorf("attempt %d: status %d, error %q; want no status, error %q", i+1, a.StatusCode, a.Error, want)
+		}
+		if strings.Contains(a.Error, "s3cret") {
+			t.Errorf("attempt %d error leaks the URL's query: %q", i+1, a.Error)
+		}
+	}
+	if got := notification(t, s, n.ID); got.Status != webhook.StatusPending {
+		t.Errorf("status %s, want pending (retried)", got.Status)
+	}
+	if served.Load() != 0 {
+		t.Errorf("the receiver's handler ran %d times", served.Load())
 	}
 }

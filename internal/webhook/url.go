@@ -32,10 +32,16 @@ func Target(webhookURL string) string { return webhookURL + "/pix" }
 // information (credentials do not belong in a URL that is logged and shown
 // in the delivery history; the channel is authenticated by mutual TLS) and
 // no fragment (it would swallow the "/pix" suffix), and be at most
-// [MaxURLLength] bytes. The loopback hosts localhost, 127.0.0.1 (any
+// [MaxURLLength] bytes. Its port must be 443 (absent or ":443") unless
+// AllowAnyPort is set. The loopback hosts localhost, 127.0.0.1 (any
 // 127.0.0.0/8 address) and ::1 are refused unless AllowLoopback is set, and
 // the unspecified addresses (0.0.0.0, ::) always are.
 type URLPolicy struct {
+	// AllowAnyPort accepts any port: the sandbox's rule, so that an
+	// integrator's receiver need not bind 443. Without it only 443 is
+	// accepted, Sicredi's rule: the receiver must "implementar TLS na porta
+	// 443" (seed 000 §10).
+	AllowAnyPort bool
 	// AllowLoopback accepts the loopback hosts (still over https: the
 	// channel is mutual TLS, so that the receiver knows the PSP is calling):
 	// the sandbox's rule, so that an integrator can receive on their own
@@ -122,6 +128,9 @@ func (p URLPolicy) Check(raw string) error {
 	case u.Scheme == "https":
 	default:
 		return invalid("A URL do webhook deve usar o protocolo HTTPS.")
+	}
+	if port := u.Port(); port != "" && port != "443" && !p.AllowAnyPort {
+		return invalid("A URL do webhook deve usar a porta 443 (o servidor do webhook deve implementar TLS na porta 443); porta informada: " + port + ".")
 	}
 	if _, err := url.Parse(Target(raw)); err != nil {
 		return invalid("A URL do webhook deve ser uma URL absoluta.")

@@ -38,7 +38,8 @@ func TestURLPolicy(t *testing.T) {
 		production, sandbox bool
 	}{
 		{"https://hooks.example/pix", true, true},
-		{"https://hooks.example:8443/cb?x=1", true, true},
+		{"https://hooks.example:8443/cb?x=1", false, true}, // port 443 only in production (TestFidelityWebhookPort443)
+		{"https://hooks.example:443/cb?x=1", true, true},
 		{"HTTPS://hooks.example/cb", true, true},
 		{"https://203.0.113.7/cb", true, true},
 		{"https://[2001:db8::1]/cb", true, true},
@@ -67,7 +68,7 @@ func TestURLPolicy(t *testing.T) {
 			name   string
 			policy webhook.URLPolicy
 			want   bool
-		}{{"production", webhook.URLPolicy{}, c.production}, {"sandbox", webhook.URLPolicy{AllowLoopback: true}, c.sandbox}} {
+		}{{"production", webhook.URLPolicy{}, c.production}, {"sandbox", webhook.URLPolicy{AllowLoopback: true, AllowAnyPort: true}, c.sandbox}} {
 			err := p.policy.Check(c.url)
 			if (err == nil) != p.want {
 				t.Errorf("%s Check(%.60q) = %v, want ok %v", p.name, c.url, err, p.want)
@@ -79,5 +80,33 @@ func TestURLPolicy(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFidelityWebhookPort443: Sicredi's receiver must "implementar TLS na
+// porta 443" (seed 000 §10). Production refuses any other port with a
+// violation on webhookUrl naming the rule; the sandbox (AllowAnyPort) keeps
+// any port.
+func TestFidelityWebhookPort443(t *testing.T) {
+	t.Parallel()
+	prod, sandbox := webhook.URLPolicy{}, webhook.URLPolicy{AllowLoopback: true, AllowAnyPort: true}
+	for _, u := range []string{"https://hooks.example/cb", "https://hooks.example:443/cb", "https://203.0.113.7:443/cb", "https://[2001:db8::1]:443/cb"} {
+		if err := prod.Check(u); err != nil {
+			t.Errorf("production Check(%q) = %v, want ok", u, err)
+		}
+	}
+	for _, u := range []string{"https://hooks.example:8443/cb", "https://hooks.example:80/cb", "https://203.0.113.7:4443/cb", "https://[2001:db8::1]:8443/cb"} {
+		err := prod.Check(u)
+		e := errs.As(err)
+		if e == nil || e.Kind != errs.EInvalid || len(e.Violations) != 1 || e.Violations[0].Property != "webhookUrl" ||
+			!strings.Contains(e.Violations[0].Reason, "porta 443") {
+			t.Errorf("production Check(%q) = %#v, want EInvalid on webhookUrl naming porta 443", u, err)
+		}
+		if err := sandbox.Check(u); err != nil {
+			t.Errorf("sandbox Check(%q) = %v, want ok (any port)", u, err)
+		}
+	}
+	if err := sandbox.Check("https://127.0.0.1:8443/cb"); err != nil {
+		t.Errorf("sandbox loopback receiver on 8443: %v", err)
 	}
 }

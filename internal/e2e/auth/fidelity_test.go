@@ -2,8 +2,11 @@ package auth_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -108,5 +111,83 @@ func TestFidelityRootWithoutCertificate(t *testing.T) {
 	resp, body = apptest.Do(t, h.Client(&demo), req)
 	if p := problem(t, body); resp.StatusCode != 404 || p.Type != pixapi.ErrorTypeBase+"NaoEncontrado" {
 		t.Errorf("GET / with a certificate: %d %s", resp.StatusCode, body)
+	}
+}
+
+// sicrediExampleClaims are the claims of the example token in seed 000 §8
+// (its payload decoded; the seed's copy is garbled in places, read as
+// "cob.write", "authorities" and "ROLE_CLIENT"): header
+// {"alg":"HS256","typ":"JWT"}.
+var sicrediExampleClaims = map[string]any{
+	"scope":       []any{"cob.read", "cob.write", "webhook.read", "webhook.write"},
+	"exp":         1691612295.0,
+	"authorities": []any{"ROLE_CLIENT"},
+	"jti":         "9569d3a5-7725-4c23-b055-4f8901096644",
+	"client_id":   "…MTEyNzMwMDAxMTk6MDAwMjo4YUs", // the readable tail of the seed's copy
+}
+
+// TestFidelityTokenClaims compares brasa's Pix access token claim by claim
+// with Sicredi's example (seed 000 §8): every claim of the example is there
+// (authorities too, ["ROLE_CLIENT"]), in the same form except scope, which
+// stays a space-separated string (RFC 9068 §2.2.3; Sicredi sends an array);
+// brasa adds only iss, sub, iat and cnf (RFC 9068, RFC 8705) and a kid in
+// the header.
+func TestFidelityTokenClaims(t *testing.T) {
+	t.Parallel()
+	h := apptest.Boot(t, apptest.Options{})
+	cert := h.DemoCertificate()
+	resp, body := apptest.Do(t, h.Client(&cert), apptest.TokenRequest(t, h, h.Sandbox.Pix.ClientID, h.Sandbox.Pix.ClientSecret, "cob.read+cob.write+webhook.read+webhook.write"))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	var tok pixapi.Token
+	if err := json.Unmarshal(body, &tok); err != nil {
+		t.Fatal(err)
+	}
+	got := jwtClaims(t, tok.AccessToken)
+
+	for name, want := range sicrediExampleClaims {
+		v, ok := got[name]
+		if !ok {
+			t.Errorf("claim %s missing (Sicredi's example: %v)", name, want)
+			continue
+		}
+		switch name {
+		case "scope":
+			if v != "cob.read cob.write webhook.read webhook.write" {
+				t.Errorf("scope = %#v, want the space-separated string of Sicredi's %v", v, want)
+			}
+		case "authorities":
+			if fmt.Sprint(v) != fmt.Sprint(want) {
+				t.Errorf("authorities = %#v, want %v", v, want)
+			}
+		case "exp":
+			if _, ok := v.(float64); !ok {
+				t.Errorf("exp = %#v, want a number", v)
+			}
+		case "jti":
+			if s, _ := v.(string); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(s) || s != tok.JTI {
+				t.Errorf("jti = %#v, want the response's jti, a UUID like %v", v, want)
+			}
+		case "client_id":
+			if v != h.Sandbox.Pix.ClientID {
+				t.Errorf("client_id = %#v, want %s", v, h.Sandbox.Pix.ClientID)
+			}
+		}
+	}
+	extra := map[string]bool{"iss": true, "sub": true, "iat": true, "cnf": true}
+	for name := range got {
+		if _, ok := sicrediExampleClaims[name]; !ok && !extra[name] {
+			t.Errorf("undocumented claim %s = %v", name, got[name])
+		}
+	}
+
+	hb, err := base64.RawURLEncoding.DecodeString(strings.Split(tok.AccessToken, ".")[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var header map[string]any
+	if err := json.Unmarshal(hb, &header); err != nil || header["alg"] != "HS256" || header["typ"] != "JWT" || header["kid"] == nil || len(header) != 3 {
+		t.Errorf("header %s, want Sicredi's {alg HS256, typ JWT} plus kid", hb)
 	}
 }

@@ -132,7 +132,7 @@ func runDispatcher(t *testing.T, s webhook.Store, w *storetest.WebhookTLS, name 
 	t.Helper()
 	opts.Store, opts.TLSConfig, opts.Name = s, w.ClientConfig(), name
 	opts.Log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})).With("dispatcher", name)
-	opts.URLPolicy = webhook.URLPolicy{AllowLoopback: true}
+	opts.URLPolicy = webhook.URLPolicy{AllowLoopback: true, AllowAnyPort: true}
 	d, err := webhook.New(opts)
 	if err != nil {
 		t.Fatal(err)

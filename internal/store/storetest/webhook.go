@@ -294,7 +294,7 @@ func StartDispatcher(tb testing.TB, s webhook.Store, cfg *tls.Config, name strin
 		Log:       slog.New(slog.NewTextHandler(tb.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Poll:      20 * time.Millisecond,
 		Backoff:   webhook.Backoff{Base: 20 * time.Millisecond, Max: 100 * time.Millisecond},
-		URLPolicy: webhook.URLPolicy{AllowLoopback: true},
+		URLPolicy: webhook.URLPolicy{AllowLoopback: true, AllowAnyPort: true},
 		Name:      name,
 	})
 	if err != nil {
