@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -85,9 +87,61 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// StatusClientClosedRequest is the status the access log records for a
+// request its client abandoned (nginx's 499 "client closed request"): no
+// response reached anyone, so the status the handler wrote is not logged as
+// the request's.
+const StatusClientClosedRequest = 499
+
+// bodyWatch remembers whether reading the request body failed because the
+// client went away (a connection reset or closed mid-body, an HTTP/2 stream
+// reset). The size limit (*http.MaxBytesError) is raised above it, by
+// MaxBody, so it never counts.
+type bodyWatch struct {
+	io.ReadCloser
+	broken bool
+}
+
+func (b *bodyWatch) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() { // a read timeout is the server's decision
+			b.broken = true
+		}
+	}
+	return n, err
+}
+
+// ClientGone reports whether r's client has gone away: it cancelled the
+// request (HTTP/2 RST_STREAM) or closed the connection (HTTP/1.1). Error
+// renderers use it to log a failure caused by the cancellation (a query
+// cut short, an unreadable body) without ERROR.
+func ClientGone(r *http.Request) bool {
+	if errors.Is(r.Context().Err(), context.Canceled) {
+		return true
+	}
+	la, ok := r.Context().Value(keyLogAttrs).(*logAttrs) // set by AccessLog
+	return ok && la.body != nil && la.body.broken
+}
+
+// LogFailure logs a request's internal failure at ERROR, or at INFO when
+// [ClientGone]: the client cancelled and the failure is a consequence.
+func LogFailure(log *slog.Logger, r *http.Request, msg string, args ...any) {
+	level := slog.LevelError
+	if ClientGone(r) {
+		level = slog.LevelInfo
+		args = append(args, "cancelled", true)
+	}
+	log.Log(r.Context(), level, msg, args...)
+}
+
 // logAttrs lets inner handlers add attributes (client_id, error cause) to the
 // access log line.
-type logAttrs struct{ attrs []slog.Attr }
+type logAttrs struct {
+	attrs []slog.Attr
+	body  *bodyWatch
+}
 
 // AddLogAttrs adds attributes to the request's access log line. Never pass
 // secrets: the line is written as is.
@@ -99,7 +153,10 @@ func AddLogAttrs(ctx context.Context, attrs ...slog.Attr) {
 
 // AccessLog writes one JSON log line per request: method, path (no query
 // string: it can carry CPFs), status, bytes, duration, correlation id, remote
-// address. Headers, bodies and tokens are never logged.
+// address. Headers, bodies and tokens are never logged. A request its client
+// abandoned ([ClientGone]) is logged at INFO with status 499, cancelled=true
+// and the status the handler wrote, if any, as handlerStatus: it is not a
+// server error, whatever the handler made of the broken body or context.
 func AccessLog(log *slog.Logger, surface string) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -107,21 +164,32 @@ func AccessLog(log *slog.Logger, surface string) Middleware {
 			sw := &statusWriter{ResponseWriter: w}
 			la := &logAttrs{}
 			ctx := context.WithValue(r.Context(), keyLogAttrs, la)
-			next.ServeHTTP(sw, r.WithContext(ctx))
+			r = r.WithContext(ctx)
+			if r.Body != nil && r.Body != http.NoBody {
+				la.body = &bodyWatch{ReadCloser: r.Body}
+				r.Body = la.body
+			}
+			next.ServeHTTP(sw, r)
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			status := sw.status
+			var extra []slog.Attr
+			if ClientGone(r) {
+				status = StatusClientClosedRequest
+				extra = []slog.Attr{slog.Bool("cancelled", true), slog.Int("handlerStatus", sw.status)}
+			} else if sw.status >= 500 {
 				level = slog.LevelError
 			}
 			attrs := append([]slog.Attr{
 				slog.String("surface", surface),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
-				slog.Int("status", sw.status),
+				slog.Int("status", status),
 				slog.Int64("bytes", sw.bytes),
 				slog.Duration("duration", time.Since(start)),
 				slog.String("correlationId", CorrelationID(ctx)),
 				slog.String("remote", r.RemoteAddr),
-			}, la.attrs...)
+			}, extra...)
+			attrs = append(attrs, la.attrs...)
 			log.LogAttrs(ctx, level, "request", attrs...)
 		})
 	}

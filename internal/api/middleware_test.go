@@ -84,3 +84,57 @@ func TestCorrelationIDFormat(t *testing.T) {
 		t.Error("correlation ids repeat")
 	}
 }
+
+// brokenBody gives a few bytes then fails as a body does when the client
+// closes the connection mid-body.
+type brokenBody struct{ sent bool }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, `{"a":`), nil
+	}
+	return 0, io.ErrUnexpectedEOF
+}
+
+func (b *brokenBody) Close() error { return nil }
+
+// TestAccessLogClientGoneIs499: a body broken by the client makes the access
+// line 499 cancelled at INFO, and LogFailure's line INFO; the size limit is
+// the client's fault but not a cancellation, and stays 413.
+func TestAccessLogClientGoneIs499(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		body       io.ReadCloser
+		wantStatus string
+	}{
+		{"broken", &brokenBody{}, `"status":499,`},
+		{"too large", io.NopCloser(strings.NewReader(strings.Repeat("a", 2048))), `"status":413,`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			log := slog.New(slog.NewJSONHandler(&buf, nil))
+			h := api.Chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if _, err := io.ReadAll(r.Body); err != nil {
+					api.LogFailure(log, r, "request failed", "err", err)
+					status := http.StatusBadRequest
+					if errs.KindOf(api.BodyError(err)) == errs.ETooLarge {
+						status = http.StatusRequestEntityTooLarge
+					}
+					w.WriteHeader(status)
+				}
+			}), api.AccessLog(log, "test"), api.MaxBody(1024))
+			req := httptest.NewRequest("POST", "/x", nil)
+			req.Body = tc.body
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			out := buf.String()
+			if !strings.Contains(out, tc.wantStatus) {
+				t.Errorf("log %s, want %s", out, tc.wantStatus)
+			}
+			if tc.name == "broken" && (strings.Contains(out, `"level":"ERROR"`) || !strings.Contains(out, `"cancelled":true,"handlerStatus":400`)) {
+				t.Errorf("log %s, want INFO lines with cancelled and handlerStatus 400", out)
+			}
+		})
+	}
+}

@@ -71,7 +71,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		msg = e.Message
 	}
 	if spec.status == http.StatusInternalServerError {
-		s.d.Log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "correlationId", api.CorrelationID(r.Context()), "err", err)
+		api.LogFailure(s.d.Log, r, "request failed", "path", r.URL.Path, "correlationId", api.CorrelationID(r.Context()), "err", err)
 		msg = kindTable[errs.EInternal].msg
 	} else {
 		api.AddLogAttrs(r.Context(), slog.String("error", err.Error()))

@@ -102,7 +102,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	if status == http.StatusInternalServerError && e.Code != partner.CodeAuthFailure && e.Code != partner.CodeNetworkFailure {
-		s.d.Log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "correlationId", api.CorrelationID(r.Context()), "err", err)
+		api.LogFailure(s.d.Log, r, "request failed", "path", r.URL.Path, "correlationId", api.CorrelationID(r.Context()), "err", err)
 		code, msg = kindTable[errs.EInternal].code, kindTable[errs.EInternal].msg
 	} else {
 		api.AddLogAttrs(r.Context(), slog.String("error", err.Error()))

@@ -163,7 +163,7 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error,
 	cid := api.CorrelationID(r.Context())
 	p := Problem(err, res, cid)
 	if p.Status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "correlationId", cid, "err", err)
+		api.LogFailure(s.log, r, "request failed", "path", r.URL.Path, "correlationId", cid, "err", err)
 	} else if err != nil {
 		api.AddLogAttrs(r.Context(), slog.String("error", err.Error()))
 	}

@@ -143,7 +143,7 @@ func (s *Server) RenderError(w http.ResponseWriter, r *http.Request, err error) 
 		e = psc.Error(psc.CodeTooManyRequests, "To many requests")
 		code, status = e.Code, http.StatusTooManyRequests
 	default:
-		s.log.ErrorContext(r.Context(), "psc request failed", "path", r.URL.Path, "err", err)
+		api.LogFailure(s.log, r, "psc request failed", "path", r.URL.Path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, oauthError{"server_error", "Erro interno do servidor"})
 		return
 	}

@@ -51,7 +51,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		msg = spec.fallback
 	}
 	if spec.status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "correlationId", api.CorrelationID(r.Context()), "err", err)
+		api.LogFailure(s.log, r, "request failed", "path", r.URL.Path, "correlationId", api.CorrelationID(r.Context()), "err", err)
 	} else {
 		api.AddLogAttrs(r.Context(), slog.String("error", err.Error()))
 	}

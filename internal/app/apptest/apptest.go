@@ -32,8 +32,18 @@ type Harness struct {
 	Sandbox *pixapi.Sandbox
 	Dir     string
 	Roots   *x509.CertPool
-	// Logs holds everything the app logged (JSON lines).
+	// Logs holds everything the app logged (JSON lines). The app writes
+	// to it concurrently: read it with [Harness.LogText] while it runs.
 	Logs *strings.Builder
+	logw *lockedWriter
+}
+
+// LogText returns what the app has logged so far (JSON lines), safe to call
+// while the app runs.
+func (h *Harness) LogText() string {
+	h.logw.mu.Lock()
+	defer h.logw.mu.Unlock()
+	return h.Logs.String()
 }
 
 // Options tune [Boot].
@@ -103,7 +113,7 @@ func Boot(t testing.TB, o Options) *Harness {
 			lw.mu.Unlock()
 		}
 	})
-	h := &Harness{T: t, App: a, Sandbox: a.Sandbox, Dir: cfg.DataDir, Roots: x509.NewCertPool(), Logs: logs}
+	h := &Harness{T: t, App: a, Sandbox: a.Sandbox, Dir: cfg.DataDir, Roots: x509.NewCertPool(), Logs: logs, logw: lw}
 	h.Roots.AddCert(a.CA.Root)
 	return h
 }
