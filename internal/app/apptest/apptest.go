@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -190,4 +191,39 @@ func MustRemoveAll(t testing.TB, path string) {
 	if err := os.RemoveAll(path); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BootServe starts `brasa serve` (production mode: no demo data, no
+// /sandbox routes) on SQLite in a temporary directory with a fresh master
+// key, and stops it when the test ends. It returns the app and its
+// directory.
+func BootServe(t testing.TB) (*app.App, string) {
+	t.Helper()
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "master.key")
+	key, err := pki.GenerateMasterKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pki.WriteMasterKey(keyFile, key); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.ModeServe, []string{"--db", filepath.Join(dir, "brasa.db"), "--master-key-file", keyFile,
+		"--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	return a, dir
 }

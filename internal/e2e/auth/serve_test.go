@@ -1,12 +1,10 @@
 package auth_test
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,9 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/brasa-dev/brasa/internal/app"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
-	"github.com/brasa-dev/brasa/internal/config"
 	"github.com/brasa-dev/brasa/internal/errs"
 	"github.com/brasa-dev/brasa/internal/oauth"
 	"github.com/brasa-dev/brasa/internal/pki"
@@ -28,28 +24,8 @@ import (
 // operations endpoints up, and a credential provisioned by the operator works.
 func TestServeMode(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "master.key")
-	key, _ := pki.GenerateMasterKey(rand.Reader)
-	if err := pki.WriteMasterKey(keyFile, key); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.ModeServe, []string{"--db", filepath.Join(dir, "brasa.db"), "--master-key-file", keyFile,
-		"--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	a, dir := apptest.BootServe(t)
+	ctx := t.Context()
 
 	if a.Sandbox != nil {
 		t.Error("serve mode wrote a sandbox")

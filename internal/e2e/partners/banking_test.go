@@ -2,14 +2,12 @@ package partners_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,7 +19,6 @@ import (
 	"time"
 
 	"github.com/brasa-dev/brasa/internal/api/bankinghttp"
-	"github.com/brasa-dev/brasa/internal/app"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/internal/banking"
 	"github.com/brasa-dev/brasa/internal/config"
@@ -466,29 +463,8 @@ func bankingSandboxBlock(t *testing.T, h *apptest.Harness) sandbox.SandboxBankin
 // prints), no demo data exists, and what it provisions works.
 func TestBankingServeModeAdminToken(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "master.key")
-	key, _ := pki.GenerateMasterKey(rand.Reader)
-	if err := pki.WriteMasterKey(keyFile, key); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.ModeServe, []string{"--db", filepath.Join(dir, "brasa.db"), "--master-key-file", keyFile,
-		"--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	a, _ := apptest.BootServe(t)
+	ctx := t.Context()
 	if _, err := a.Store.BankingAccount(ctx, "123"); !errs.Is(err, errs.ENotFound) {
 		t.Errorf("serve mode created the demo account (err = %v)", err)
 	}
@@ -516,7 +492,7 @@ func TestBankingServeModeAdminToken(t *testing.T) {
 	}
 	call := func(token, method, path string, body any, out any) int {
 		b, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, cfg.APIURL+"/admin/v1/banking"+path, bytes.NewReader(b))
+		req, _ := http.NewRequest(method, a.Config.APIURL+"/admin/v1/banking"+path, bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, rb := apptest.Do(t, client(nil), req)
 		if out != nil && resp.StatusCode < 300 {
@@ -548,7 +524,7 @@ func TestBankingServeModeAdminToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	body, _ := json.Marshal(map[string]string{"client_id": cred.ClientID, "client_secret": cred.ClientSecret, "grant_type": "client_credentials"})
-	req, _ := http.NewRequest("POST", cfg.APIURL+"/public/gw_banking/v1/auth/token-v2", bytes.NewReader(body))
+	req, _ := http.NewRequest("POST", a.Config.APIURL+"/public/gw_banking/v1/auth/token-v2", bytes.NewReader(body))
 	if resp, b := apptest.Do(t, client(&cert), req); resp.StatusCode != 200 {
 		t.Errorf("token-v2 in serve mode: %d %s", resp.StatusCode, b)
 	}

@@ -4,13 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509/pkix"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/brasa-dev/brasa/internal/app"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
 	"github.com/brasa-dev/brasa/internal/config"
 	"github.com/brasa-dev/brasa/internal/oauth"
@@ -104,7 +101,7 @@ func TestFidelitySaqueTrocoPrestadorISPB(t *testing.T) {
 func TestFidelityWebhookPort443(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a := bootServe(t)
+	a, _ := apptest.BootServe(t)
 	const doc, chave = "11222333000181", "recebimentos@loja.example"
 	if err := a.Store.CreateRecebedor(ctx, &pix.Recebedor{Documento: doc, Nome: "Loja", Cidade: "PORTO ALEGRE", UF: "RS", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
@@ -141,35 +138,6 @@ func TestFidelityWebhookPort443(t *testing.T) {
 			t.Errorf("PUT webhook %s: %v", u, err)
 		}
 	}
-}
-
-// bootServe starts `brasa serve` on SQLite in a temporary directory and
-// stops it when the test ends.
-func bootServe(t *testing.T) *app.App {
-	t.Helper()
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "master.key")
-	key, _ := pki.GenerateMasterKey(rand.Reader)
-	if err := pki.WriteMasterKey(keyFile, key); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.ModeServe, []string{"--db", filepath.Join(dir, "brasa.db"), "--master-key-file", keyFile,
-		"--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; a.Close() })
-	return a
 }
 
 // cobPrestador returns the prestadorDoServicoDeSaque of a charge's retirada.

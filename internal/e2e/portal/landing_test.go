@@ -1,10 +1,7 @@
 package portal_test
 
 import (
-	"context"
-	"crypto/rand"
 	"html"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -12,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/brasa-dev/brasa/internal/app"
 	"github.com/brasa-dev/brasa/internal/app/apptest"
-	"github.com/brasa-dev/brasa/internal/config"
 	"github.com/brasa-dev/brasa/internal/pki"
 )
 
@@ -97,29 +92,7 @@ func TestLandingPageSandbox(t *testing.T) {
 // sandbox material.
 func TestLandingPageServe(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "master.key")
-	key, _ := pki.GenerateMasterKey(rand.Reader)
-	if err := pki.WriteMasterKey(keyFile, key); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.ModeServe, []string{"--db", filepath.Join(dir, "brasa.db"), "--master-key-file", keyFile,
-		"--api", "127.0.0.1:0", "--web", "127.0.0.1:0"}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, app.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	a, dir := apptest.BootServe(t)
 
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: pki.ClientTLSConfig(nil, a.CA.Pool())}}
 	web := "https://" + a.WebAddr().String()
